@@ -1,0 +1,1 @@
+"""Mimamori's workflow and CRM engine: the pure core."""

@@ -1,0 +1,1 @@
+"""Domain records of a watch network's partner collaborations, as plain data."""

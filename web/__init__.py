@@ -1,0 +1,1 @@
+"""The web app: litestar controllers, templates and static files."""

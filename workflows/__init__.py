@@ -1,0 +1,1 @@
+"""Declarative lifecycles built on the engine's workflow spec."""
