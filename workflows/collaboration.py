@@ -81,8 +81,20 @@ EVENTS = (
         (kpis_measured, evaluation_written),
     ),
     Event("renew", (Stage.EVALUATED,), Stage.RENEWED, N_("Renew"), (renewal_approved,)),
-    Event("revise_plan", (Stage.EVALUATED,), Stage.PLAN, N_("Revise the plan and run again")),
-    Event("next_cycle", (Stage.RENEWED,), Stage.PLAN, N_("Plan the next cycle")),
+    Event(
+        "revise_plan",
+        (Stage.EVALUATED,),
+        Stage.PLAN,
+        N_("Revise the plan and run again"),
+        effects=("new_cycle",),
+    ),
+    Event(
+        "next_cycle",
+        (Stage.RENEWED,),
+        Stage.PLAN,
+        N_("Plan the next cycle"),
+        effects=("new_cycle",),
+    ),
     Event("withdraw", OPEN, Stage.WITHDRAWN, N_("Withdraw"), needs_comment=True),
     Event("reopen", (Stage.WITHDRAWN,), Stage.CANDIDATE, N_("Reopen as a candidate")),
 )

@@ -36,6 +36,8 @@ class Event:
     label: str
     guards: tuple[Guard, ...] = ()
     needs_comment: bool = False
+    effects: tuple[str, ...] = ()
+    """Names of side effects the store applies when the event fires (e.g. a new cycle)."""
 
 
 @dataclass(frozen=True, slots=True)

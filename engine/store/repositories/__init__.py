@@ -1,0 +1,1 @@
+"""Repositories: one per aggregate, each working on a connection in a transaction."""

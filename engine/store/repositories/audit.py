@@ -1,0 +1,50 @@
+"""The audit log: every write, with who did it and when, in the writing transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from engine.domain.users import Actor
+from engine.store.tables import audit_log
+
+
+class Audit:
+    """Appends to and reads the audit log."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def record(
+        self,
+        at: datetime,
+        actor: Actor,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        **detail: Any,
+    ) -> None:
+        """Append one entry."""
+        await self.conn.execute(
+            insert(audit_log).values(
+                at=at,
+                actor_id=actor.id,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail={"actor": actor.name, **detail},
+            )
+        )
+
+    async def for_entity(self, entity: str, entity_id: int) -> list[Row[Any]]:
+        """Entries about one record, oldest first."""
+        rows = await self.conn.execute(
+            select(audit_log)
+            .where(audit_log.c.entity == entity, audit_log.c.entity_id == entity_id)
+            .order_by(audit_log.c.id)
+        )
+        return list(rows)

@@ -1,0 +1,192 @@
+"""Collaborations: the state-bearing rows, their history and their due items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from engine.domain.collaboration import Collaboration, HistoryEntry
+from engine.errors import NotFound, VersionConflict
+from engine.store.tables import collaborations, due_items, history
+
+
+def collaboration_from(row: Row[Any]) -> Collaboration:
+    """Map a collaborations row to the record."""
+    return Collaboration(
+        id=row.id,
+        network_id=row.network_id,
+        partner_id=row.partner_id,
+        state=row.state,
+        version=row.version,
+        owner_id=row.owner_id,
+        state_entered_at=row.state_entered_at,
+        created_at=row.created_at,
+        planner=row.planner,
+        cycle=row.cycle,
+        last_activity_on=row.last_activity_on,
+    )
+
+
+class Collaborations:
+    """Reads and writes of collaboration rows and their history."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, record: Collaboration) -> Collaboration:
+        """Insert a new collaboration at version 1."""
+        values = {
+            "network_id": record.network_id,
+            "partner_id": record.partner_id,
+            "state": record.state,
+            "owner_id": record.owner_id,
+            "planner": record.planner,
+            "cycle": record.cycle,
+            "state_entered_at": record.state_entered_at,
+            "created_at": record.created_at,
+            "last_activity_on": record.last_activity_on,
+        }
+        result = await self.conn.execute(insert(collaborations).values(**values, version=1))
+        return await self.get(result.inserted_primary_key[0])
+
+    async def get(self, collaboration_id: int, *, lock: bool = False) -> Collaboration:
+        """One collaboration; ``lock`` holds its row until the transaction ends."""
+        query = select(collaborations).where(collaborations.c.id == collaboration_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        if row is None:
+            raise NotFound("collaboration", collaboration_id)
+        return collaboration_from(row)
+
+    async def find(self, network_id: int, partner_id: int) -> Collaboration | None:
+        """The collaboration of a partner in a network, if there is one."""
+        row = (
+            await self.conn.execute(
+                select(collaborations).where(
+                    collaborations.c.network_id == network_id,
+                    collaborations.c.partner_id == partner_id,
+                )
+            )
+        ).first()
+        return collaboration_from(row) if row else None
+
+    async def move(
+        self, record: Collaboration, *, dest: str, version: int, at: datetime, cycle: int
+    ) -> None:
+        """Set the new state and version if nobody moved the row since ``record`` was read."""
+        result = await self.conn.execute(
+            update(collaborations)
+            .where(collaborations.c.id == record.id, collaborations.c.version == record.version)
+            .values(state=dest, version=version, state_entered_at=at, cycle=cycle)
+        )
+        if result.rowcount != 1:
+            current = await self.get(record.id)  # type: ignore[arg-type]
+            raise VersionConflict("collaboration", record.id, record.version, current.version)
+
+    async def update_fields(self, record: Collaboration, expected: int, **values: Any) -> int:
+        """Change owner or planner, checking the version; returns the new version."""
+        result = await self.conn.execute(
+            update(collaborations)
+            .where(collaborations.c.id == record.id, collaborations.c.version == expected)
+            .values(**values, version=expected + 1)
+        )
+        if result.rowcount != 1:
+            raise VersionConflict("collaboration", record.id, expected, record.version)
+        return expected + 1
+
+    async def touch(self, collaboration_id: int, day: date) -> None:
+        """Note activity on ``day`` (keeps the later of the stored and the given date)."""
+        await self.conn.execute(
+            update(collaborations)
+            .where(collaborations.c.id == collaboration_id)
+            .values(
+                last_activity_on=func.coalesce(
+                    func.max(collaborations.c.last_activity_on, day)
+                    if self.conn.dialect.name == "sqlite"
+                    else func.greatest(collaborations.c.last_activity_on, day),
+                    day,
+                )
+            )
+        )
+
+    async def append_history(self, entry: HistoryEntry) -> None:
+        """Write one history entry (unique per collaboration and version)."""
+        await self.conn.execute(
+            insert(history).values(
+                collaboration_id=entry.collaboration_id,
+                version=entry.version,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                actor_name=entry.actor_name,
+                event=entry.event,
+                source=entry.source,
+                dest=entry.dest,
+                comment=entry.comment,
+                checks=[{"guard": g, "unmet": list(codes)} for g, codes in entry.checks],
+            )
+        )
+
+    async def history(self, collaboration_id: int) -> list[HistoryEntry]:
+        """Every state change of a collaboration, oldest first."""
+        rows = await self.conn.execute(
+            select(history)
+            .where(history.c.collaboration_id == collaboration_id)
+            .order_by(history.c.version)
+        )
+        return [
+            HistoryEntry(
+                id=r.id,
+                collaboration_id=r.collaboration_id,
+                version=r.version,
+                at=r.at,
+                actor_id=r.actor_id,
+                actor_name=r.actor_name,
+                event=r.event,
+                source=r.source,
+                dest=r.dest,
+                comment=r.comment,
+                checks=tuple((c["guard"], tuple(c["unmet"])) for c in r.checks),
+            )
+            for r in rows
+        ]
+
+    async def replace_due_items(
+        self, collaboration_id: int, wanted: Iterable[dict[str, Any]], now: datetime
+    ) -> None:
+        """Make the pending due items equal ``wanted``; delivered ones are kept as they are."""
+        wanted = list(wanted)
+        existing = await self.conn.execute(
+            select(due_items.c.id, due_items.c.rule, due_items.c.due_on, due_items.c.status).where(
+                due_items.c.collaboration_id == collaboration_id
+            )
+        )
+        keys = {(w["rule"], w["due_on"]) for w in wanted}
+        present = set()
+        stale = []
+        for row in existing:
+            present.add((row.rule, row.due_on))
+            if row.status == "pending" and (row.rule, row.due_on) not in keys:
+                stale.append(row.id)
+        if stale:
+            await self.conn.execute(delete(due_items).where(due_items.c.id.in_(stale)))
+        fresh = [w for w in wanted if (w["rule"], w["due_on"]) not in present]
+        if fresh:
+            await self.conn.execute(
+                insert(due_items),
+                [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in fresh],
+            )
+
+    async def due_items(self, collaboration_id: int) -> list[Row[Any]]:
+        """The due items of a collaboration, soonest first."""
+        rows = await self.conn.execute(
+            select(due_items)
+            .where(due_items.c.collaboration_id == collaboration_id)
+            .order_by(due_items.c.due_on, due_items.c.rule)
+        )
+        return list(rows)

@@ -1,0 +1,230 @@
+"""Networks, partner organisations and users."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from engine.domain.network import Network
+from engine.domain.partner import BusySeason, Contact, Industry, Partner
+from engine.domain.users import User
+from engine.errors import NotFound
+from engine.store.repositories.versioned import save_versioned
+from engine.store.tables import busy_seasons, contacts, networks, partners, users
+
+
+def network_from(row: Row[Any]) -> Network:
+    """Map a networks row to the record."""
+    return Network(
+        id=row.id,
+        name=row.name,
+        municipality=row.municipality,
+        prefecture=row.prefecture,
+        approach_reminder_months=row.approach_reminder_months,
+        approach_escalation_months=row.approach_escalation_months,
+        version=row.version,
+    )
+
+
+class Networks:
+    """The watch networks (tenants)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, network: Network) -> Network:
+        """Insert a network; returns it with its id."""
+        values = _network_values(network)
+        new_id = (await self.conn.execute(insert(networks).values(**values))).inserted_primary_key
+        return Network(id=new_id[0], **values, version=1)
+
+    async def update(self, network: Network) -> Network:
+        """Save changed settings, checking the version the caller read."""
+        assert network.id is not None
+        version = await save_versioned(
+            self.conn,
+            networks,
+            networks.c.id == network.id,
+            {"id": network.id},
+            network.version,
+            _network_values(network),
+        )
+        return Network(id=network.id, **_network_values(network), version=version)
+
+    async def get(self, network_id: int) -> Network:
+        """One network by id."""
+        row = (await self.conn.execute(select(networks).where(networks.c.id == network_id))).first()
+        if row is None:
+            raise NotFound("network", network_id)
+        return network_from(row)
+
+    async def by_name(self, name: str) -> Network | None:
+        """A network by its unique name."""
+        row = (await self.conn.execute(select(networks).where(networks.c.name == name))).first()
+        return network_from(row) if row else None
+
+    async def all(self) -> list[Network]:
+        """Every network, by name."""
+        rows = await self.conn.execute(select(networks).order_by(networks.c.name))
+        return [network_from(r) for r in rows]
+
+
+def _network_values(network: Network) -> dict[str, Any]:
+    return {
+        "name": network.name,
+        "municipality": network.municipality,
+        "prefecture": network.prefecture,
+        "approach_reminder_months": network.approach_reminder_months,
+        "approach_escalation_months": network.approach_escalation_months,
+    }
+
+
+class Partners:
+    """Partner organisations with their contacts and busy seasons."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, partner: Partner) -> Partner:
+        """Insert a partner with its contacts and busy seasons."""
+        result = await self.conn.execute(insert(partners).values(**_partner_values(partner)))
+        partner_id = result.inserted_primary_key[0]
+        await self._write_children(partner_id, partner)
+        return await self.get(partner_id)
+
+    async def update(self, partner: Partner) -> Partner:
+        """Replace a partner's fields, contacts and busy seasons, checking its version."""
+        assert partner.id is not None
+        await save_versioned(
+            self.conn,
+            partners,
+            partners.c.id == partner.id,
+            {"id": partner.id},
+            partner.version,
+            _partner_values(partner),
+        )
+        await self.conn.execute(delete(contacts).where(contacts.c.partner_id == partner.id))
+        await self.conn.execute(delete(busy_seasons).where(busy_seasons.c.partner_id == partner.id))
+        await self._write_children(partner.id, partner)
+        return await self.get(partner.id)
+
+    async def _write_children(self, partner_id: int, partner: Partner) -> None:
+        if partner.contacts:
+            await self.conn.execute(
+                insert(contacts),
+                [
+                    {
+                        "partner_id": partner_id,
+                        "name": c.name,
+                        "title": c.title,
+                        "email": c.email,
+                        "phone": c.phone,
+                    }
+                    for c in partner.contacts
+                ],
+            )
+        if partner.busy_seasons:
+            await self.conn.execute(
+                insert(busy_seasons),
+                [
+                    {
+                        "partner_id": partner_id,
+                        "start_month": s.start[0],
+                        "start_day": s.start[1],
+                        "end_month": s.end[0],
+                        "end_day": s.end[1],
+                        "note": s.note,
+                    }
+                    for s in partner.busy_seasons
+                ],
+            )
+
+    async def get(self, partner_id: int) -> Partner:
+        """One partner with contacts and busy seasons."""
+        row = (await self.conn.execute(select(partners).where(partners.c.id == partner_id))).first()
+        if row is None:
+            raise NotFound("partner", partner_id)
+        contact_rows = await self.conn.execute(
+            select(contacts).where(contacts.c.partner_id == partner_id).order_by(contacts.c.id)
+        )
+        season_rows = await self.conn.execute(
+            select(busy_seasons)
+            .where(busy_seasons.c.partner_id == partner_id)
+            .order_by(busy_seasons.c.id)
+        )
+        return Partner(
+            id=row.id,
+            name=row.name,
+            industry=Industry(row.industry),
+            area=row.area,
+            note=row.note,
+            contacts=tuple(
+                Contact(c.name, c.title, c.email, c.phone, id=c.id) for c in contact_rows
+            ),
+            busy_seasons=tuple(
+                BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
+                for s in season_rows
+            ),
+            version=row.version,
+        )
+
+    async def id_by_name(self, name: str) -> int | None:
+        """The id of the partner with this exact name."""
+        return (
+            await self.conn.execute(select(partners.c.id).where(partners.c.name == name))
+        ).scalar_one_or_none()
+
+
+def _partner_values(partner: Partner) -> dict[str, Any]:
+    return {
+        "name": partner.name.strip(),
+        "industry": str(partner.industry),
+        "area": partner.area.strip(),
+        "note": partner.note,
+    }
+
+
+class Users:
+    """Staff and partner accounts (authentication arrives with the accounts issue)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, user: User, now: datetime) -> User:
+        """Insert a user."""
+        values = {
+            "email": user.email.lower(),
+            "name": user.name,
+            "role": str(user.role),
+            "active": user.active,
+            "locale": user.locale,
+        }
+        result = await self.conn.execute(insert(users).values(**values, created_at=now))
+        return User(id=result.inserted_primary_key[0], **values)
+
+    async def by_email(self, email: str) -> User | None:
+        """A user by e-mail, case-insensitively."""
+        row = (await self.conn.execute(select(users).where(users.c.email == email.lower()))).first()
+        return _user_from(row) if row else None
+
+    async def get(self, user_id: int) -> User:
+        """One user by id."""
+        row = (await self.conn.execute(select(users).where(users.c.id == user_id))).first()
+        if row is None:
+            raise NotFound("user", user_id)
+        return _user_from(row)
+
+
+def _user_from(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=row.role,
+        active=row.active,
+        locale=row.locale,
+    )

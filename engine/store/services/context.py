@@ -1,0 +1,55 @@
+"""What every service needs: the database, the workflow, the clock and the calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.calendar import BusinessCalendar
+from engine.clock import Clock
+from engine.domain.collaboration import CollaborationFile
+from engine.events import StateChanged
+from engine.store.database import Database
+from engine.store.uow import UnitOfWork
+from engine.workflow import Workflow
+
+EventHandler = Callable[[Sequence[StateChanged]], Awaitable[None]]
+
+
+@dataclass
+class Context:
+    """Shared dependencies, built once by the application that wires the services."""
+
+    db: Database
+    workflow: Workflow
+    clock: Clock
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
+    after_commit: list[EventHandler] = field(default_factory=list)
+
+    async def publish(self, events: Sequence[StateChanged]) -> None:
+        """Hand committed domain events to the registered handlers."""
+        for handler in self.after_commit:
+            await handler(events)
+
+
+async def refresh_due_items(
+    ctx: Context, uow: UnitOfWork, file: CollaborationFile, now: datetime
+) -> None:
+    """Recompute a collaboration's pending reminders from the workflow's timing rules."""
+    state = file.collaboration.state
+    settings = file.network.timing_settings()
+    wanted = [
+        {
+            "rule": rule.name,
+            "anchor_on": anchor,
+            "due_on": due,
+            "kind": str(rule.kind),
+            "recipients": str(rule.recipients),
+        }
+        for rule in ctx.workflow.timing
+        if state in rule.states
+        for anchor, due in rule.due_dates(file, ctx.calendar, settings)
+    ]
+    assert file.collaboration.id is not None
+    await uow.collaborations.replace_due_items(file.collaboration.id, wanted, now)

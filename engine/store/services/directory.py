@@ -1,0 +1,82 @@
+"""Networks, partners and users: the directory the pipeline works within."""
+
+from __future__ import annotations
+
+from engine.domain.network import Network
+from engine.domain.partner import Partner
+from engine.domain.users import Actor, User
+from engine.errors import InvalidInput
+from engine.i18n import N_
+from engine.store.services.context import Context
+from engine.store.uow import reading, writing
+
+
+class DirectoryService:
+    """Create and change networks, partners and users."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    async def add_network(self, network: Network, actor: Actor) -> Network:
+        """Create a watch network."""
+        network.validate()
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            if await uow.networks.by_name(network.name) is not None:
+                raise InvalidInput({"name": N_("A network with this name already exists.")})
+            saved = await uow.networks.add(network)
+            await uow.audit.record(now, actor, "network.create", "network", saved.id)
+        return saved
+
+    async def update_network(self, network: Network, actor: Actor) -> Network:
+        """Change a network's name or timing settings, checking its version."""
+        network.validate()
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            saved = await uow.networks.update(network)
+            await uow.audit.record(now, actor, "network.update", "network", saved.id)
+        return saved
+
+    async def networks(self) -> list[Network]:
+        """Every network."""
+        async with reading(self.ctx.db) as uow:
+            return await uow.networks.all()
+
+    async def add_partner(self, partner: Partner, actor: Actor) -> Partner:
+        """Register a partner organisation."""
+        partner.validate()
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            if await uow.partners.id_by_name(partner.name.strip()) is not None:
+                raise InvalidInput({"name": N_("A partner with this name already exists.")})
+            saved = await uow.partners.add(partner)
+            await uow.audit.record(now, actor, "partner.create", "partner", saved.id)
+        return saved
+
+    async def update_partner(self, partner: Partner, actor: Actor) -> Partner:
+        """Change a partner's details, contacts and busy seasons, checking its version."""
+        partner.validate()
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            existing = await uow.partners.id_by_name(partner.name.strip())
+            if existing is not None and existing != partner.id:
+                raise InvalidInput({"name": N_("A partner with this name already exists.")})
+            saved = await uow.partners.update(partner)
+            await uow.audit.record(now, actor, "partner.update", "partner", saved.id)
+        return saved
+
+    async def partner(self, partner_id: int) -> Partner:
+        """One partner."""
+        async with reading(self.ctx.db) as uow:
+            return await uow.partners.get(partner_id)
+
+    async def add_user(self, user: User, actor: Actor) -> User:
+        """Create an account."""
+        user.validate()
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            if await uow.users.by_email(user.email) is not None:
+                raise InvalidInput({"email": N_("An account with this e-mail already exists.")})
+            saved = await uow.users.add(user, now)
+            await uow.audit.record(now, actor, "user.create", "user", saved.id)
+        return saved
