@@ -74,6 +74,11 @@ class Database:
             async with conn.begin():
                 yield conn
 
+    async def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        async with self.read() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

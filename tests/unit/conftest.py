@@ -46,6 +46,18 @@ TODAY = date(2026, 6, 1)
 
 COLLABORATION_ID = 42
 
+EXPECTED_TABLE: dict[str, dict[str, str]] = {
+    "candidate": {"approach": "approached", "withdraw": "withdrawn"},
+    "approached": {"sign_memo": "memo_signed", "withdraw": "withdrawn"},
+    "memo_signed": {"start_planning": "plan", "withdraw": "withdrawn"},
+    "plan": {"start_pilot": "pilot", "withdraw": "withdrawn"},
+    "pilot": {"evaluate": "evaluated", "withdraw": "withdrawn"},
+    "evaluated": {"renew": "renewed", "revise_plan": "plan", "withdraw": "withdrawn"},
+    "renewed": {"next_cycle": "plan", "withdraw": "withdrawn"},
+    "withdrawn": {"reopen": "candidate"},
+}
+"""The transition table written out by hand from DOMAIN.md: state -> {event: dest}."""
+
 STATES_IN_ORDER = (
     "candidate",
     "approached",

@@ -6,7 +6,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import (
+
+from engine.domain.collaboration import ActivityKind, Checkpoint, Kpi
+from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent, VersionConflict
+from engine.events import StateChanged
+from engine.workflow import fire
+from tests.unit.conftest import (
+    EXPECTED_TABLE,
     LEAFLETS,
     NOW,
     RESIDENTS,
@@ -23,28 +29,14 @@ from conftest import (
     make_scorecard,
     measurement,
 )
-
-from engine.domain.collaboration import ActivityKind, Checkpoint, Kpi
-from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent, VersionConflict
-from engine.events import StateChanged
-from engine.workflow import fire
 from workflows import collaboration_guards as guards
 from workflows.collaboration import COLLABORATION, OPEN, Stage
 
-# --- the transition table, written out from DOMAIN.md -------------------------------
+# --- the transition table ----------------------------------------------------------
 
-EXPECTED_TABLE: dict[str, dict[str, str]] = {
-    "candidate": {"approach": "approached", "withdraw": "withdrawn"},
-    "approached": {"sign_memo": "memo_signed", "withdraw": "withdrawn"},
-    "memo_signed": {"start_planning": "plan", "withdraw": "withdrawn"},
-    "plan": {"start_pilot": "pilot", "withdraw": "withdrawn"},
-    "pilot": {"evaluate": "evaluated", "withdraw": "withdrawn"},
-    "evaluated": {"renew": "renewed", "revise_plan": "plan", "withdraw": "withdrawn"},
-    "renewed": {"next_cycle": "plan", "withdraw": "withdrawn"},
-    "withdrawn": {"reopen": "candidate"},
-}
-
-ROWS = [(state, event, dest) for state, row in EXPECTED_TABLE.items() for event, dest in row.items()]
+ROWS = [
+    (state, event, dest) for state, row in EXPECTED_TABLE.items() for event, dest in row.items()
+]
 
 
 def row_id(row: tuple[str, str, str]) -> str:
@@ -90,7 +82,9 @@ def test_event_between_returns_none_for_a_skip():
 def test_withdraw_is_offered_from_every_open_state_and_only_reopen_from_withdrawn():
     assert set(OPEN) == set(EXPECTED_TABLE) - {"withdrawn"}
     assert COLLABORATION.events["withdraw"].needs_comment
-    assert not any(e.needs_comment for name, e in COLLABORATION.events.items() if name != "withdraw")
+    assert not any(
+        e.needs_comment for name, e in COLLABORATION.events.items() if name != "withdraw"
+    )
 
 
 # --- firing -------------------------------------------------------------------------
@@ -320,7 +314,14 @@ def test_a_hearing_on_todays_japanese_date_counts_while_utc_is_still_yesterday()
         (hearing(TOMORROW),),
         (activity(ActivityKind.VISIT, date(2026, 7, 1)),),
     ],
-    ids=["none", "phone only", "letter only", "consultation only", "hearing tomorrow", "visit ahead"],
+    ids=[
+        "none",
+        "phone only",
+        "letter only",
+        "consultation only",
+        "hearing tomorrow",
+        "visit ahead",
+    ],
 )
 def test_no_past_hearing_or_visit_fails(activities):
     verdict = guards.hearing_logged(make_file("approached", activities=activities), NOW)
@@ -329,7 +330,9 @@ def test_no_past_hearing_or_visit_fails(activities):
 
 
 def test_memorandum_signed_passes_when_dated_and_signed_by_both():
-    assert guards.memorandum_signed(make_file("approached", memorandum=make_memorandum()), NOW) == ()
+    assert (
+        guards.memorandum_signed(make_file("approached", memorandum=make_memorandum()), NOW) == ()
+    )
 
 
 def test_memorandum_signed_today_passes():
@@ -339,7 +342,11 @@ def test_memorandum_signed_today_passes():
 
 def test_no_memorandum_asks_for_date_and_both_signatories():
     verdict = guards.memorandum_signed(make_file("approached"), NOW)
-    assert codes(verdict) == ["memo.signed_on", "memo.municipality_signatory", "memo.partner_signatory"]
+    assert codes(verdict) == [
+        "memo.signed_on",
+        "memo.municipality_signatory",
+        "memo.partner_signatory",
+    ]
     assert texts(verdict) == [
         "Record the date the memorandum was signed.",
         "Record who signed the memorandum for the municipality.",
@@ -535,9 +542,7 @@ def test_a_measurement_of_a_kpi_not_in_the_plan_does_not_count():
     ]
 
 
-@pytest.mark.parametrize(
-    "plan", [None, make_plan(kpis=())], ids=["no plan", "plan without KPIs"]
-)
+@pytest.mark.parametrize("plan", [None, make_plan(kpis=())], ids=["no plan", "plan without KPIs"])
 def test_kpis_measured_without_kpis_asks_for_one(plan):
     verdict = guards.kpis_measured(make_file("pilot", plan=plan), NOW)
     assert codes(verdict) == ["plan.kpi"]

@@ -47,7 +47,9 @@ class Drill:
     findings: str = ""
 
 
-PARTICIPANTS = Requirement("drill.participants", "Name at least {minimum} participants.", {"minimum": 2})
+PARTICIPANTS = Requirement(
+    "drill.participants", "Name at least {minimum} participants.", {"minimum": 2}
+)
 SCENARIO = Requirement("drill.scenario", "Describe the simulated case.")
 NOT_YET = Requirement("drill.scheduled_on", "The drill is scheduled for {day}.")
 FINDINGS = Requirement("drill.findings", "Write down what the drill found.")

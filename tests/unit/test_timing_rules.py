@@ -13,12 +13,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import activity, consultation, make_file, make_memorandum, make_network, make_plan
-from conftest import make_renewal as renewal
 
 from engine.calendar import BusinessCalendar
 from engine.domain.collaboration import ActivityKind, Checkpoint
 from engine.workflow.timing import Kind, Recipients
+from tests.unit.conftest import (
+    activity,
+    consultation,
+    make_file,
+    make_memorandum,
+    make_network,
+    make_plan,
+)
+from tests.unit.conftest import make_renewal as renewal
 from workflows.collaboration import COLLABORATION, OPEN
 
 RULES = {rule.name: rule for rule in COLLABORATION.timing}
@@ -118,7 +125,9 @@ def test_the_anchor_is_the_japanese_date_the_state_was_entered():
 
 
 def test_once_the_memo_is_signed_the_approach_window_is_silent():
-    snapshot = approached_on(date(2026, 6, 1), memorandum=make_memorandum(signed_on=date(2026, 7, 10)))
+    snapshot = approached_on(
+        date(2026, 6, 1), memorandum=make_memorandum(signed_on=date(2026, 7, 10))
+    )
     assert due("approach_window_reminder", snapshot) == []
     assert due("approach_window_escalation", snapshot) == []
 
@@ -135,7 +144,12 @@ def renewed(starts_on: date, term_years: int = 1):
     return make_file("renewed", renewal=renewal(starts_on=starts_on, term_years=term_years))
 
 
-REVIEW_RULES = ("renewal_review_90", "renewal_review_30", "renewal_review_7", "renewal_review_overdue")
+REVIEW_RULES = (
+    "renewal_review_90",
+    "renewal_review_30",
+    "renewal_review_7",
+    "renewal_review_overdue",
+)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## Start the board on SQLite with demo data: http://127.0.0.1:8000/board
+demo: $(VENV)/.installed
+	$(BIN)/mimamori serve --demo
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## Install what the tests need, make sure PostgreSQL and Redis run, run every test.
+test: $(VENV)/.installed-test lint
+	bash .ci/services
+	$(BIN)/python -m pytest
+	$(BIN)/python -m bench.allowed_events --quick
+	$(BIN)/python -m bench.fire_event --quick

@@ -1,0 +1,112 @@
+"""Settings: one object, parsed from a mapping of environment variables by the caller.
+
+The engine never reads the environment itself; the composition root hands
+``os.environ`` to ``Settings.from_env`` once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NoReturn
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from engine.errors import ConfigError
+from engine.i18n import LOCALES
+
+PREFIX = "MIMAMORI_"
+DEFAULT_DATABASE = "sqlite:///./var/mimamori.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with defaults for the embedded single-machine mode."""
+
+    database_url: str = DEFAULT_DATABASE
+    redis_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "mimamori@localhost"
+    mail_dir: Path = Path("./var/mail")
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str | None = None
+    locale: str = "ja"
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Parse ``MIMAMORI_*`` variables; a bad value raises ConfigError naming the variable."""
+        values: dict[str, object] = {}
+        for name in ("database_url", "redis_url", "smtp_host", "smtp_username", "smtp_password",
+                     "mail_from", "secret_key"):
+            raw = _get(env, name)
+            if raw is not None:
+                values[name] = raw
+        if (raw := _get(env, "smtp_port")) is not None:
+            values["smtp_port"] = _port(raw, "smtp_port")
+        if (raw := _get(env, "smtp_starttls")) is not None:
+            values["smtp_starttls"] = _flag(raw, "smtp_starttls")
+        if (raw := _get(env, "mail_dir")) is not None:
+            values["mail_dir"] = Path(raw)
+        if (raw := _get(env, "base_url")) is not None:
+            values["base_url"] = _http_url(raw, "base_url")
+        if (raw := _get(env, "locale")) is not None:
+            if raw not in LOCALES:
+                _fail("locale", raw, f"one of {', '.join(LOCALES)}")
+            values["locale"] = raw
+        if (raw := _get(env, "allowed_hosts")) is not None:
+            hosts = tuple(h.strip() for h in raw.split(",") if h.strip())
+            if not hosts:
+                _fail("allowed_hosts", raw, "a comma-separated list of host names")
+            values["allowed_hosts"] = hosts
+        if "redis_url" in values and urlsplit(str(values["redis_url"])).scheme not in (
+            "redis", "rediss", "unix"
+        ):
+            _fail("redis_url", str(values["redis_url"]), "a redis:// or rediss:// URL")
+        if "database_url" in values and not str(values["database_url"]).startswith(
+            ("sqlite", "postgres")
+        ):
+            _fail("database_url", str(values["database_url"]), "a sqlite:/// or postgresql:// URL")
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def embedded(self) -> bool:
+        """True without Redis: reminders run inside the web process."""
+        return self.redis_url is None
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(PREFIX + name.upper())
+    if raw is None or not raw.strip():
+        return None
+    return raw.strip()
+
+
+def _fail(name: str, raw: str, expected: str) -> NoReturn:
+    raise ConfigError(f"{PREFIX}{name.upper()}={raw!r} is not valid: expected {expected}")
+
+
+def _port(raw: str, name: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        _fail(name, raw, "a port number from 1 to 65535")
+    return int(raw)
+
+
+def _flag(raw: str, name: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    _fail(name, raw, "true or false")
+
+
+def _http_url(raw: str, name: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        _fail(name, raw, "an http:// or https:// URL")
+    return raw.rstrip("/")

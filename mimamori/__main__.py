@@ -1,0 +1,5 @@
+"""Allow ``python -m mimamori``."""
+
+from mimamori.cli import main
+
+main()

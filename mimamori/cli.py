@@ -1,0 +1,122 @@
+"""The ``mimamori`` command: database, demo data and the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from engine.clock import SystemClock, local_date
+from engine.config import Settings
+from engine.errors import ConfigError
+from engine.store import migrate
+from engine.store.database import Database
+from engine.store.demo import seed_demo
+from workflows.collaboration import COLLABORATION
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env(os.environ)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        try:
+            db = Database(settings.database_url)
+        except ConfigError as exc:
+            raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    _prepare_sqlite_folder(settings.database_url)
+    return asyncio.run(run())
+
+
+def _prepare_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@click.group()
+def main() -> None:
+    """Mimamori: the partner pipeline of a watch network."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the schema."""
+    settings = _settings()
+
+    async def work(database: Database) -> str | None:
+        await migrate.upgrade(database, revision)
+        return await migrate.current_revision(database)
+
+    click.echo(f"database at revision {_with_db(settings, work)}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the schema revision."""
+    current = _with_db(_settings(), migrate.current_revision)
+    click.echo(f"database at revision {current or '(empty)'}; code head {migrate.head_revision()}")
+
+
+async def _upgrade_and_seed(database: Database, today: date) -> list[str]:
+    await migrate.upgrade(database)
+    report = await seed_demo(database, COLLABORATION, today)
+    return report.lines()
+
+
+@main.command()
+def demo() -> None:
+    """Load a fictional demo network (safe to run again: nothing is created twice)."""
+    today = local_date(SystemClock().now())
+    for line in _with_db(_settings(), lambda database: _upgrade_and_seed(database, today)):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--demo", "with_demo", is_flag=True, help="Upgrade the schema and load demo data.")
+def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
+    """Run the web app."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = _settings()
+    if with_demo:
+        today = local_date(SystemClock().now())
+        for line in _with_db(settings, lambda database: _upgrade_and_seed(database, today)):
+            click.echo(line)
+    hosts = {*settings.allowed_hosts, host, f"{host}:{port}", f"127.0.0.1:{port}",
+             f"localhost:{port}"}
+    os.environ["MIMAMORI_ALLOWED_HOSTS"] = ",".join(sorted(hosts))
+    click.echo(f"Mimamori: http://{host}:{port}/board")
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info"}
+    if workers > 1:
+        uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(_settings()), **options)

@@ -1,0 +1,34 @@
+"""The mimamori command as an operator runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _mimamori(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mimamori", *args],
+        env={"PATH": "/usr/bin:/bin", **env}, cwd=cwd, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+def test_db_upgrade_creates_the_schema_and_reports_the_revision(tmp_path):
+    env = {"MIMAMORI_DATABASE_URL": f"sqlite:///{tmp_path}/data/m.db"}
+    done = _mimamori("db", "upgrade", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "database at revision 0001" in done.stdout
+    current = _mimamori("db", "current", env=env, cwd=tmp_path)
+    assert "database at revision 0001; code head 0001" in current.stdout
+
+
+def test_a_bad_setting_is_a_one_line_error_naming_the_variable(tmp_path):
+    done = _mimamori("db", "upgrade", env={"MIMAMORI_DATABASE_URL": "mysql://x"}, cwd=tmp_path)
+    assert done.returncode == 2
+    error_lines = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert error_lines == [
+        "Error: MIMAMORI_DATABASE_URL='mysql://x' is not valid: "
+        "expected a sqlite:/// or postgresql:// URL"
+    ]
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,123 @@
+"""The litestar application: built from a Settings object and the wired services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Request, get
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.datastructures import Cookie, State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from engine.calendar import BusinessCalendar
+from engine.clock import SystemClock
+from engine.config import Settings
+from engine.domain.partner import INDUSTRY_LABELS
+from engine.i18n import DEFAULT_LOCALE, LOCALES, N_
+from engine.store import queries
+from engine.store.database import Database
+from engine.store.services import Context
+from web.i18n import build_environment, current_locale, pick_locale
+from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
+
+HERE = Path(__file__).parent
+INDUSTRY_FALLBACK = N_("Other")
+
+
+async def _set_locale(request: Request) -> None:
+    current_locale.set(
+        pick_locale(
+            request.query_params.get("lang"),
+            request.cookies.get("lang"),
+            request.headers.get("accept-language"),
+        )
+    )
+
+
+@get("/", sync_to_thread=False)
+def index() -> Redirect:
+    """The board is the home page."""
+    return Redirect("/board")
+
+
+@get("/lang/{code:str}", sync_to_thread=False)
+def switch_language(code: FromPath[str], next_url: FromQuery[str] = "/board") -> Redirect:
+    """Remember the reader's language in a cookie and go back to where they were."""
+    if code not in LOCALES:
+        code = DEFAULT_LOCALE
+    # Only local paths: never redirect to another site.
+    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/board"
+    return Redirect(
+        target,
+        cookies=[
+            Cookie(key="lang", value=code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        ],
+    )
+
+
+@get("/healthz")
+async def health(state: State) -> dict[str, str]:
+    """Liveness and database reachability, for load balancers."""
+    await state.ctx.db.ping()
+    return {"status": "ok"}
+
+
+@get("/board")
+async def board(state: State, network: FromQuery[int | None] = None) -> Template:
+    """A read-only overview of the pipeline by stage."""
+    cards = await queries.pipeline(state.ctx.db, network)
+    columns = [
+        (stage, STAGE_LABELS[stage], [c for c in cards if c.state == stage]) for stage in Stage
+    ]
+    return Template(
+        "board.html",
+        context={
+            "columns": columns,
+            "industries": {str(k): v for k, v in INDUSTRY_LABELS.items()},
+            "industry_fallback": INDUSTRY_FALLBACK,
+            "total": len(cards),
+        },
+    )
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the app; the database and services open at start-up and close at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        app.state.ctx = Context(
+            db=db, workflow=COLLABORATION, clock=SystemClock(), calendar=BusinessCalendar()
+        )
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    env = build_environment(str(HERE / "templates"))
+    return Litestar(
+        route_handlers=[
+            index,
+            switch_language,
+            health,
+            board,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        lifespan=[lifespan],
+        before_request=_set_locale,
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for ASGI servers that start several worker processes."""
+    return create_app(Settings.from_env(os.environ))

@@ -1,0 +1,55 @@
+"""Per-request locale for templates: gettext callables that read a context variable."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date, datetime
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from engine.clock import JST
+from engine.i18n import DEFAULT_LOCALE, LOCALES, translations
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
+
+
+def _gettext(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+def pick_locale(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The locale asked for by ?lang=, then the cookie, then Japanese by default."""
+    for candidate in (query, cookie):
+        if candidate in LOCALES:
+            return candidate  # type: ignore[return-value]
+    return DEFAULT_LOCALE
+
+
+def local_day(value: date | datetime | None) -> str:
+    """A date in the reader's format (2026年4月6日 / Apr 6, 2026)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(JST).date()
+    return format_date(value, format="long" if current_locale.get() == "ja" else "medium",
+                       locale=current_locale.get())
+
+
+def build_environment(template_dir: str) -> Environment:
+    """A Jinja environment with autoescaping and gettext bound to the request's locale."""
+    env = Environment(
+        loader=FileSystemLoader(template_dir),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["current_locale"] = current_locale.get
+    env.filters["local_day"] = local_day
+    return env
