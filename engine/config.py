@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from engine.errors import ConfigError
@@ -41,8 +41,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Parse ``MIMAMORI_*`` variables; a bad value raises ConfigError naming the variable."""
         values: dict[str, object] = {}
-        for name in ("database_url", "redis_url", "smtp_host", "smtp_username", "smtp_password",
-                     "mail_from", "secret_key"):
+        for name in (
+            "database_url",
+            "redis_url",
+            "smtp_host",
+            "smtp_username",
+            "smtp_password",
+            "mail_from",
+            "secret_key",
+        ):
             raw = _get(env, name)
             if raw is not None:
                 values[name] = raw
@@ -64,7 +71,9 @@ class Settings:
                 _fail("allowed_hosts", raw, "a comma-separated list of host names")
             values["allowed_hosts"] = hosts
         if "redis_url" in values and urlsplit(str(values["redis_url"])).scheme not in (
-            "redis", "rediss", "unix"
+            "redis",
+            "rediss",
+            "unix",
         ):
             _fail("redis_url", str(values["redis_url"]), "a redis:// or rediss:// URL")
         if "database_url" in values and not str(values["database_url"]).startswith(

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from engine.store.demo import seed_demo
 
 from engine.clock import SystemClock, local_date
 from engine.config import Settings
 from engine.errors import ConfigError
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.demo import seed_demo
 from workflows.collaboration import COLLABORATION
 
 T = TypeVar("T")
@@ -111,8 +111,13 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         today = local_date(SystemClock().now())
         for line in _with_db(settings, lambda database: _upgrade_and_seed(database, today)):
             click.echo(line)
-    hosts = {*settings.allowed_hosts, host, f"{host}:{port}", f"127.0.0.1:{port}",
-             f"localhost:{port}"}
+    hosts = {
+        *settings.allowed_hosts,
+        host,
+        f"{host}:{port}",
+        f"127.0.0.1:{port}",
+        f"localhost:{port}",
+    }
     os.environ["MIMAMORI_ALLOWED_HOSTS"] = ",".join(sorted(hosts))
     click.echo(f"Mimamori: http://{host}:{port}/board")
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info"}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from litestar import Litestar, Request, get
 from litestar.config.allowed_hosts import AllowedHostsConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import Cookie, State
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig

@@ -36,8 +36,11 @@ def local_day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(JST).date()
-    return format_date(value, format="long" if current_locale.get() == "ja" else "medium",
-                       locale=current_locale.get())
+    return format_date(
+        value,
+        format="long" if current_locale.get() == "ja" else "medium",
+        locale=current_locale.get(),
+    )
 
 
 def build_environment(template_dir: str) -> Environment:

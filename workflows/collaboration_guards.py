@@ -115,7 +115,7 @@ def plan_ready(file: CollaborationFile, now: datetime) -> Verdict:
     for name, message in PLAN_FIELDS:
         if not getattr(plan, name).strip():
             unmet += (Requirement(f"plan.{name}", message),)
-    if not any(kpi.unit.strip() and kpi.target > 0 for kpi in plan.kpis):
+    if not any(k.name.strip() and k.unit.strip() and k.target > 0 for k in plan.kpis):
         unmet += (PLAN_KPI,)
     if plan.starts_on is None or plan.ends_on is None or plan.ends_on <= plan.starts_on:
         return (*unmet, PLAN_CHECKPOINT, PLAN_DATES)

@@ -263,7 +263,7 @@ class Renewal:
 
     @property
     def review_on(self) -> date | None:
-        """The review date: the term's end."""
+        """The review date: the renewal's start plus its term (the first day after the term)."""
         if self.starts_on is None or self.term_years is None:
             return None
         return add_months(self.starts_on, 12 * self.term_years)

@@ -9,13 +9,14 @@ records.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from transitions import Machine
 
+from engine.calendar import BusinessCalendar
 from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent
 from engine.i18n import N_
 from engine.workflow.timing import TimingRule
@@ -61,6 +62,26 @@ class Option:
         return not self.unmet
 
 
+def _check_table(name: str, states: tuple[str, ...], initial: str, events: tuple[Event, ...]):
+    """Refuse a table with repeated names or moves to or from states it does not declare."""
+    known = set(states)
+    problems = []
+    if len(known) != len(states):
+        problems.append("a state is listed twice")
+    if initial not in known:
+        problems.append(f"initial state {initial!r} is not a state")
+    seen: set[str] = set()
+    for event in events:
+        if event.name in seen:
+            problems.append(f"event {event.name!r} is defined twice")
+        seen.add(event.name)
+        for state in (*event.sources, event.dest):
+            if state not in known:
+                problems.append(f"event {event.name!r} names unknown state {state!r}")
+    if problems:
+        raise ValueError(f"workflow {name!r}: " + "; ".join(problems))
+
+
 class Workflow:
     """A lifecycle definition, built once per workflow and shared by all records."""
 
@@ -76,10 +97,11 @@ class Workflow:
         # Plain strings: transitions would name Enum members by their names, not values.
         self.states: tuple[str, ...] = tuple(str(s) for s in states)
         self.initial = str(initial)
-        self.events: dict[str, Event] = {
-            e.name: replace(e, sources=tuple(str(s) for s in e.sources), dest=str(e.dest))
-            for e in events
-        }
+        events = tuple(
+            replace(e, sources=tuple(str(s) for s in e.sources), dest=str(e.dest)) for e in events
+        )
+        _check_table(name, self.states, self.initial, events)
+        self.events: dict[str, Event] = {e.name: e for e in events}
         self.timing: tuple[TimingRule, ...] = tuple(timing)
         self.machine = Machine(
             model=None,
@@ -99,6 +121,17 @@ class Workflow:
             for source in machine_event.transitions:
                 table[source].append(self.events[name])
         return {state: tuple(events) for state, events in table.items()}
+
+    def due_dates(
+        self, state: str, snapshot: Any, calendar: BusinessCalendar, settings: Mapping[str, int]
+    ) -> tuple[tuple[TimingRule, date, date], ...]:
+        """(rule, anchor, due day) for every timing rule active in ``state``."""
+        return tuple(
+            (rule, anchor, due)
+            for rule in self.timing
+            if state in rule.states
+            for anchor, due in rule.due_dates(snapshot, calendar, settings)
+        )
 
     def events_from(self, state: str) -> tuple[Event, ...]:
         """The events the table offers from a state, guards not considered."""

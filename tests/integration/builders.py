@@ -28,13 +28,22 @@ async def candidate(ctx: Context, name: str = "みどり信用金庫") -> int:
     """A network, a partner and a candidate collaboration between them; returns its id."""
     directory = DirectoryService(ctx)
     networks = await directory.networks()
-    network = networks[0] if networks else await directory.add_network(
-        Network(None, "みどり市見守りネットワーク", "みどり市", "架空県"), COORDINATOR
+    network = (
+        networks[0]
+        if networks
+        else await directory.add_network(
+            Network(None, "みどり市見守りネットワーク", "みどり市", "架空県"), COORDINATOR
+        )
     )
     partner = await directory.add_partner(
-        Partner(None, name, Industry.BANK, "中央地区",
-                contacts=(Contact("佐藤 一郎", "支店長"),),
-                busy_seasons=(BusySeason((3, 1), (3, 31), "年度末"),)),
+        Partner(
+            None,
+            name,
+            Industry.BANK,
+            "中央地区",
+            contacts=(Contact("佐藤 一郎", "支店長"),),
+            busy_seasons=(BusySeason((3, 1), (3, 31), "年度末"),),
+        ),
         COORDINATOR,
     )
     assert network.id is not None and partner.id is not None
@@ -46,8 +55,17 @@ async def candidate(ctx: Context, name: str = "みどり信用金庫") -> int:
 async def complete_scorecard(ctx: Context, cid: int) -> None:
     """Rate all three levels and name a contact."""
     await RecordService(ctx).save_scorecard(
-        cid, Scorecard(4, "地域密着", 5, "支店長が前向き", 3, "窓口職員の関心は中程度",
-                       contact_name="佐藤 一郎"), COORDINATOR,
+        cid,
+        Scorecard(
+            4,
+            "地域密着",
+            5,
+            "支店長が前向き",
+            3,
+            "窓口職員の関心は中程度",
+            contact_name="佐藤 一郎",
+        ),
+        COORDINATOR,
     )
 
 
@@ -66,8 +84,16 @@ async def prepare_plan(ctx: Context, cid: int, day: date, cycle: int = 1) -> Pla
     """Log a consultation, name a planner and write a complete plan."""
     records = RecordService(ctx)
     await records.log_activity(
-        Activity(None, cid, ActivityKind.CONSULTATION, day, "第1回 実務者協議",
-                 agenda="役割分担", minutes="窓口での声掛け手順を確認", decisions="試行は6か月"),
+        Activity(
+            None,
+            cid,
+            ActivityKind.CONSULTATION,
+            day,
+            "第1回 実務者協議",
+            agenda="役割分担",
+            minutes="窓口での声掛け手順を確認",
+            decisions="試行は6か月",
+        ),
         COORDINATOR,
     )
     file = await CollaborationService(ctx).file(cid)
@@ -106,7 +132,9 @@ async def evaluate(ctx: Context, cid: int, day: date, cycle: int = 1) -> None:
             cid, Measurement(kpi.id, file.plan.starts_on, day, 134.0), COORDINATOR
         )
     await records.save_evaluation(
-        cid, Evaluation(cycle, day, "窓口で2件の被害を未然に防いだ", "報告様式を簡単に"), COORDINATOR
+        cid,
+        Evaluation(cycle, day, "窓口で2件の被害を未然に防いだ", "報告様式を簡単に"),
+        COORDINATOR,
     )
 
 

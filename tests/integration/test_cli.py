@@ -9,7 +9,10 @@ import sys
 def _mimamori(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mimamori", *args],
-        env={"PATH": "/usr/bin:/bin", **env}, cwd=cwd, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 

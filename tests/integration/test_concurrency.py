@@ -47,8 +47,9 @@ async def test_many_concurrent_writers_queue_instead_of_failing(ctx, clock):
         ]
         await asyncio.gather(
             *(
-                services[i % 4].fire(cid, "withdraw", expected_version=1, actor=COORDINATOR,
-                                     comment="一斉整理")
+                services[i % 4].fire(
+                    cid, "withdraw", expected_version=1, actor=COORDINATOR, comment="一斉整理"
+                )
                 for i, cid in enumerate(ids)
             )
         )

@@ -17,14 +17,15 @@ async def _fire(ctx, cid: int, event: str, comment: str = ""):
     service = CollaborationService(ctx)
     file = await service.file(cid)
     return await service.fire(
-        cid, event, expected_version=file.collaboration.version, actor=COORDINATOR,
+        cid,
+        event,
+        expected_version=file.collaboration.version,
+        actor=COORDINATOR,
         comment=comment,
     )
 
 
-async def test_a_collaboration_runs_its_whole_lifecycle_with_one_history_entry_per_move(
-    ctx, clock
-):
+async def test_a_collaboration_runs_its_whole_lifecycle_with_one_history_entry_per_move(ctx, clock):
     cid = await builders.candidate(ctx)
     await builders.complete_scorecard(ctx, cid)
     assert (await _fire(ctx, cid, "approach")).collaboration.state == "approached"
@@ -70,7 +71,10 @@ async def test_a_blocked_move_names_what_is_missing_and_changes_nothing(ctx):
     with pytest.raises(GuardBlocked) as blocked:
         await _fire(ctx, cid, "approach")
     assert [r.code for r in blocked.value.unmet] == [
-        "scorecard.overview", "scorecard.management", "scorecard.field", "scorecard.contact",
+        "scorecard.overview",
+        "scorecard.management",
+        "scorecard.field",
+        "scorecard.contact",
     ]
     assert blocked.value.unmet[0].text("ja").startswith("スコアカード")
     file = await CollaborationService(ctx).file(cid)

@@ -32,10 +32,14 @@ async def test_the_migrated_schema_matches_the_tables_in_code(db):
 
 
 async def test_the_reminder_scan_uses_the_pending_due_date_index(db):
-    query = "SELECT collaboration_id FROM due_items WHERE status = 'pending' AND due_on <= '2026-06-01'"
+    query = (
+        "SELECT collaboration_id FROM due_items WHERE status = 'pending' AND due_on <= '2026-06-01'"
+    )
     async with db.read() as conn:
         if db.is_sqlite:
-            plan = " ".join(str(r[-1]) for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
+            plan = " ".join(
+                str(r[-1]) for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")
+            )
         else:
             await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             plan = " ".join(r[0] for r in await conn.exec_driver_sql(f"EXPLAIN {query}"))

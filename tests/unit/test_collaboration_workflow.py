@@ -488,8 +488,8 @@ def test_plan_ready_needs_a_start_before_the_end(change):
 
 @pytest.mark.parametrize(
     "due_on",
-    [date(2025, 8, 29), date(2025, 9, 1), date(2026, 2, 28), date(2026, 6, 30)],
-    ids=["before the start", "on the start day", "after the end", "long after"],
+    [date(2025, 8, 29), date(2026, 2, 28), date(2026, 6, 30)],
+    ids=["before the start", "after the end", "long after"],
 )
 def test_a_checkpoint_outside_the_term_fails(due_on):
     verdict = plan_verdict(checkpoints=(Checkpoint(due_on, "確認"),))

@@ -18,16 +18,18 @@ def test_no_variables_give_the_embedded_defaults():
 
 
 def test_values_are_parsed_and_blank_ones_ignored():
-    settings = Settings.from_env({
-        "MIMAMORI_DATABASE_URL": "postgresql://app@db/mimamori",
-        "MIMAMORI_REDIS_URL": "redis://127.0.0.1:6379/0",
-        "MIMAMORI_SMTP_PORT": "2525",
-        "MIMAMORI_SMTP_STARTTLS": "no",
-        "MIMAMORI_MAIL_DIR": "/tmp/mail",
-        "MIMAMORI_BASE_URL": "https://mimamori.example.jp/",
-        "MIMAMORI_ALLOWED_HOSTS": "mimamori.example.jp, 127.0.0.1:8000",
-        "MIMAMORI_SMTP_HOST": "   ",
-    })
+    settings = Settings.from_env(
+        {
+            "MIMAMORI_DATABASE_URL": "postgresql://app@db/mimamori",
+            "MIMAMORI_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "MIMAMORI_SMTP_PORT": "2525",
+            "MIMAMORI_SMTP_STARTTLS": "no",
+            "MIMAMORI_MAIL_DIR": "/tmp/mail",
+            "MIMAMORI_BASE_URL": "https://mimamori.example.jp/",
+            "MIMAMORI_ALLOWED_HOSTS": "mimamori.example.jp, 127.0.0.1:8000",
+            "MIMAMORI_SMTP_HOST": "   ",
+        }
+    )
     assert settings.redis_url == "redis://127.0.0.1:6379/0" and not settings.embedded
     assert (settings.smtp_port, settings.smtp_starttls, settings.smtp_host) == (2525, False, None)
     assert settings.mail_dir == Path("/tmp/mail")

@@ -33,7 +33,16 @@ async def client(tmp_path):
 async def test_the_board_is_japanese_by_default_with_a_column_per_stage(client):
     page = await client.get("/board")
     assert page.status_code == 200
-    for label in ("候補", "打診中", "覚書締結", "プラン策定", "実証中", "評価済み", "継続", "取り下げ"):
+    for label in (
+        "候補",
+        "打診中",
+        "覚書締結",
+        "プラン策定",
+        "実証中",
+        "評価済み",
+        "継続",
+        "取り下げ",
+    ):
         assert label in page.text
     assert '<html lang="ja">' in page.text
 

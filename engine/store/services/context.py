@@ -37,19 +37,18 @@ async def refresh_due_items(
     ctx: Context, uow: UnitOfWork, file: CollaborationFile, now: datetime
 ) -> None:
     """Recompute a collaboration's pending reminders from the workflow's timing rules."""
-    state = file.collaboration.state
-    settings = file.network.timing_settings()
+    due = ctx.workflow.due_dates(
+        file.collaboration.state, file, ctx.calendar, file.network.timing_settings()
+    )
     wanted = [
         {
             "rule": rule.name,
             "anchor_on": anchor,
-            "due_on": due,
+            "due_on": day,
             "kind": str(rule.kind),
             "recipients": str(rule.recipients),
         }
-        for rule in ctx.workflow.timing
-        if state in rule.states
-        for anchor, due in rule.due_dates(file, ctx.calendar, settings)
+        for rule, anchor, day in due
     ]
     assert file.collaboration.id is not None
     await uow.collaborations.replace_due_items(file.collaboration.id, wanted, now)
