@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,19 +17,15 @@ from engine.store.tables import collaborations, due_items, history
 
 def collaboration_from(row: Row[Any]) -> Collaboration:
     """Map a collaborations row to the record."""
-    return Collaboration(
-        id=row.id,
-        network_id=row.network_id,
-        partner_id=row.partner_id,
-        state=row.state,
-        version=row.version,
-        owner_id=row.owner_id,
-        state_entered_at=row.state_entered_at,
-        created_at=row.created_at,
-        planner=row.planner,
-        cycle=row.cycle,
-        last_activity_on=row.last_activity_on,
-    )
+    return collaboration_from_mapping(row._mapping)
+
+
+def collaboration_from_mapping(values: Mapping[str, Any]) -> Collaboration:
+    """Map a collaborations row's columns (by name) to the record."""
+    return Collaboration(**{name: values[name] for name in _COLLABORATION_FIELDS})
+
+
+_COLLABORATION_FIELDS = tuple(Collaboration.__dataclass_fields__)
 
 
 class Collaborations:

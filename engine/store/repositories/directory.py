@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,15 +20,12 @@ from engine.store.tables import busy_seasons, contacts, networks, partners, user
 
 def network_from(row: Row[Any]) -> Network:
     """Map a networks row to the record."""
-    return Network(
-        id=row.id,
-        name=row.name,
-        municipality=row.municipality,
-        prefecture=row.prefecture,
-        approach_reminder_months=row.approach_reminder_months,
-        approach_escalation_months=row.approach_escalation_months,
-        version=row.version,
-    )
+    return network_from_mapping(row._mapping)
+
+
+def network_from_mapping(values: Mapping[str, Any]) -> Network:
+    """Map a networks row's columns (by name) to the record."""
+    return Network(**{name: values[name] for name in Network.__dataclass_fields__})
 
 
 class Networks:
@@ -148,6 +146,11 @@ class Partners:
         row = (await self.conn.execute(select(partners).where(partners.c.id == partner_id))).first()
         if row is None:
             raise NotFound("partner", partner_id)
+        return await self.with_children(row._mapping)
+
+    async def with_children(self, row: Mapping[str, Any]) -> Partner:
+        """A partner from its row's columns, with contacts and busy seasons read in."""
+        partner_id = row["id"]
         contact_rows = await self.conn.execute(
             select(contacts).where(contacts.c.partner_id == partner_id).order_by(contacts.c.id)
         )
@@ -157,11 +160,11 @@ class Partners:
             .order_by(busy_seasons.c.id)
         )
         return Partner(
-            id=row.id,
-            name=row.name,
-            industry=Industry(row.industry),
-            area=row.area,
-            note=row.note,
+            id=partner_id,
+            name=row["name"],
+            industry=Industry(row["industry"]),
+            area=row["area"],
+            note=row["note"],
             contacts=tuple(
                 Contact(c.name, c.title, c.email, c.phone, id=c.id) for c in contact_rows
             ),
@@ -169,7 +172,7 @@ class Partners:
                 BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
                 for s in season_rows
             ),
-            version=row.version,
+            version=row["version"],
         )
 
     async def id_by_name(self, name: str) -> int | None:

@@ -117,20 +117,18 @@ class CollaborationService:
             await uow.collaborations.move(
                 record, dest=firing.dest, version=firing.version, at=now, cycle=cycle
             )
+            # The history entry is the audit record of a state change.
             await uow.collaborations.append_history(_history_entry(record, firing, actor))
-            await uow.audit.record(
-                now,
-                actor,
-                f"event.{firing.event}",
-                "collaboration",
-                collaboration_id,
-                source=firing.source,
-                dest=firing.dest,
+            moved = replace(
+                record, state=firing.dest, version=firing.version, state_entered_at=now, cycle=cycle
             )
-            moved = await uow.records.load_file(collaboration_id)
-            await refresh_due_items(self.ctx, uow, moved, now)
+            if cycle == record.cycle:
+                after = replace(file, collaboration=moved)
+            else:  # a new cycle starts from fresh records: read them back
+                after = await uow.records.load_file(collaboration_id)
+            await refresh_due_items(self.ctx, uow, after, now)
         await self.ctx.publish(firing.events)
-        return Moved(moved.collaboration, firing)
+        return Moved(moved, firing)
 
     async def assign(
         self, collaboration_id: int, *, expected_version: int, actor: Actor, **fields: Any
