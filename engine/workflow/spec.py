@@ -123,14 +123,19 @@ class Workflow:
         return {state: tuple(events) for state, events in table.items()}
 
     def due_dates(
-        self, state: str, snapshot: Any, calendar: BusinessCalendar, settings: Mapping[str, int]
+        self,
+        state: str,
+        snapshot: Any,
+        calendar: BusinessCalendar,
+        settings: Mapping[str, int],
+        today: date | None = None,
     ) -> tuple[tuple[TimingRule, date, date], ...]:
         """(rule, anchor, due day) for every timing rule active in ``state``."""
         return tuple(
             (rule, anchor, due)
             for rule in self.timing
             if state in rule.states
-            for anchor, due in rule.due_dates(snapshot, calendar, settings)
+            for anchor, due in rule.due_dates(snapshot, calendar, settings, today)
         )
 
     def events_from(self, state: str) -> tuple[Event, ...]:

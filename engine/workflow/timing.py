@@ -64,13 +64,24 @@ class TimingRule:
         return self.offset
 
     def due_dates(
-        self, snapshot: Any, calendar: BusinessCalendar, settings: Mapping[str, int]
+        self,
+        snapshot: Any,
+        calendar: BusinessCalendar,
+        settings: Mapping[str, int],
+        today: date | None = None,
     ) -> tuple[tuple[date, date], ...]:
-        """(anchor, due business day) pairs for every anchor still needing a notice."""
+        """(anchor, due business day) pairs for every anchor still needing a notice.
+
+        A notice ahead of a date (a negative offset) lapses once that date is
+        before ``today``: there is nothing left to prepare for.
+        """
         offset = self.offset_for(settings)
+        ahead = offset.days < 0 or offset.months < 0
         pairs = []
         for anchor in self.anchors(snapshot):
             if self.done is not None and self.done(snapshot, anchor):
+                continue
+            if ahead and today is not None and anchor < today:
                 continue
             raw = offset.apply(anchor)
             due = (

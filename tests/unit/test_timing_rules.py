@@ -10,7 +10,7 @@ The office is also closed from 29 December to 3 January.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -298,3 +298,15 @@ def test_stale_30_days_after_the_last_activity(last_activity_on, anchor, expecte
         last_activity_on=last_activity_on,
     )
     assert due("stale", snapshot) == [(anchor, expected)]
+
+
+def test_a_reminder_ahead_of_a_date_lapses_once_the_date_has_passed():
+    from workflows.collaboration import TIMING
+
+    rule = next(r for r in TIMING if r.name == "checkpoint_ahead")
+    file = make_file("pilot")
+    assert file.plan is not None and file.plan.checkpoints
+    checkpoints = sorted(c.due_on for c in file.plan.checkpoints)
+    day_after_first = checkpoints[0] + timedelta(days=1)
+    anchors = [a for a, _ in rule.due_dates(file, BusinessCalendar(), {}, day_after_first)]
+    assert anchors == checkpoints[1:]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.calendar import BusinessCalendar
-from engine.clock import Clock
+from engine.clock import Clock, local_date
 from engine.domain.collaboration import CollaborationFile
 from engine.events import StateChanged
 from engine.store.database import Database
@@ -38,7 +38,11 @@ async def refresh_due_items(
 ) -> None:
     """Recompute a collaboration's pending reminders from the workflow's timing rules."""
     due = ctx.workflow.due_dates(
-        file.collaboration.state, file, ctx.calendar, file.network.timing_settings()
+        file.collaboration.state,
+        file,
+        ctx.calendar,
+        file.network.timing_settings(),
+        local_date(now),
     )
     wanted = [
         {
