@@ -15,6 +15,7 @@ SCORE_LEVELS = (
     ("field", N_("Rate the field staff's motivation on the scorecard (1-5).")),
 )
 CONTACT = Requirement("scorecard.contact", N_("Name a contact person on the scorecard."))
+CONSULTATIONS = frozenset({ActivityKind.CONSULTATION})
 HEARING = Requirement("activity.hearing", N_("Log at least one hearing or visit."))
 MEMO_DATE = Requirement("memo.signed_on", N_("Record the date the memorandum was signed."))
 MEMO_MUNICIPALITY = Requirement(
@@ -63,13 +64,14 @@ def scorecard_complete(file: CollaborationFile, now: datetime) -> Verdict:
     return unmet
 
 
+def _held(file: CollaborationFile, now: datetime, kinds: frozenset[ActivityKind]) -> bool:
+    today = local_date(now)
+    return any(a.kind in kinds and a.occurred_on <= today for a in file.activities)
+
+
 def hearing_logged(file: CollaborationFile, now: datetime) -> Verdict:
     """At least one hearing or visit has taken place."""
-    today = local_date(now)
-    for activity in file.activities:
-        if activity.kind in FACE_TO_FACE and activity.occurred_on <= today:
-            return PASS
-    return (HEARING,)
+    return PASS if _held(file, now, FACE_TO_FACE) else (HEARING,)
 
 
 def memorandum_signed(file: CollaborationFile, now: datetime) -> Verdict:
@@ -89,11 +91,7 @@ def memorandum_signed(file: CollaborationFile, now: datetime) -> Verdict:
 
 def consultation_started(file: CollaborationFile, now: datetime) -> Verdict:
     """A practitioner-level consultation has been held."""
-    today = local_date(now)
-    for activity in file.activities:
-        if activity.kind == ActivityKind.CONSULTATION and activity.occurred_on <= today:
-            return PASS
-    return (CONSULTATION,)
+    return PASS if _held(file, now, CONSULTATIONS) else (CONSULTATION,)
 
 
 def planner_named(file: CollaborationFile, now: datetime) -> Verdict:

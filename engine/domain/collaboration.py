@@ -9,7 +9,7 @@ from enum import StrEnum
 from engine.calendar import add_months
 from engine.domain.network import Network
 from engine.domain.partner import Partner
-from engine.domain.validation import Errors
+from engine.domain.validation import FUTURE, Errors
 from engine.i18n import N_
 
 
@@ -134,8 +134,7 @@ class Memorandum:
     def validate(self, today: date) -> None:
         """Raise InvalidInput for a future signing date or over-long names."""
         errors = Errors()
-        if self.signed_on is not None and self.signed_on > today:
-            errors.add("signed_on", N_("This date is in the future."))
+        errors.not_future("signed_on", self.signed_on, today, required=False)
         errors.text(
             "municipality_signatory", self.municipality_signatory, required=False, limit=100
         )
@@ -225,7 +224,7 @@ class Measurement:
         if self.period_end < self.period_start:
             errors.add("period_end", N_("The end date must come after the start date."))
         if self.period_start > today:
-            errors.add("period_start", N_("This date is in the future."))
+            errors.add("period_start", FUTURE)
         errors.text("note", self.note, required=False)
         errors.raise_if_any()
 
@@ -243,8 +242,7 @@ class Evaluation:
     def validate(self, today: date) -> None:
         """Raise InvalidInput for a future evaluation date or over-long notes."""
         errors = Errors()
-        if self.evaluated_on is not None and self.evaluated_on > today:
-            errors.add("evaluated_on", N_("This date is in the future."))
+        errors.not_future("evaluated_on", self.evaluated_on, today, required=False)
         errors.text("went_well", self.went_well, required=False, limit=10000)
         errors.text("to_improve", self.to_improve, required=False, limit=10000)
         errors.raise_if_any()
@@ -273,8 +271,7 @@ class Renewal:
         errors = Errors()
         if self.term_years is not None and not 1 <= self.term_years <= 3:
             errors.add("term_years", N_("The renewal term is 1 to 3 years."))
-        if self.approved_on is not None and self.approved_on > today:
-            errors.add("approved_on", N_("This date is in the future."))
+        errors.not_future("approved_on", self.approved_on, today, required=False)
         errors.text("approved_by", self.approved_by, required=False, limit=100)
         errors.raise_if_any()
 

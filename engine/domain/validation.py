@@ -9,6 +9,7 @@ from engine.i18n import N_
 
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("This text is too long.")
+FUTURE = N_("This date is in the future.")
 
 
 class Errors:
@@ -35,12 +36,15 @@ class Errors:
         elif not 1 <= value <= 5:
             self.add(field, N_("Choose a rating from 1 to 5."))
 
-    def not_future(self, field: str, value: date | None, today: date) -> None:
+    def not_future(
+        self, field: str, value: date | None, today: date, *, required: bool = True
+    ) -> None:
         """Check a date that must have happened already."""
         if value is None:
-            self.add(field, REQUIRED)
+            if required:
+                self.add(field, REQUIRED)
         elif value > today:
-            self.add(field, N_("This date is in the future."))
+            self.add(field, FUTURE)
 
     def raise_if_any(self) -> None:
         """Raise InvalidInput when anything was recorded."""
