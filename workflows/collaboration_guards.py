@@ -9,10 +9,16 @@ from engine.domain.collaboration import FACE_TO_FACE, ActivityKind, Collaboratio
 from engine.i18n import N_
 from engine.workflow import PASS, Requirement, Verdict
 
-SCORE_LEVELS = (
-    ("overview", N_("Rate the organisation overview and business health on the scorecard (1-5).")),
-    ("management", N_("Rate management's stance on collaboration on the scorecard (1-5).")),
-    ("field", N_("Rate the field staff's motivation on the scorecard (1-5).")),
+SCORE_LEVELS = tuple(
+    (f"{level}_rating", Requirement(f"scorecard.{level}", message))
+    for level, message in (
+        (
+            "overview",
+            N_("Rate the organisation overview and business health on the scorecard (1-5)."),
+        ),
+        ("management", N_("Rate management's stance on collaboration on the scorecard (1-5).")),
+        ("field", N_("Rate the field staff's motivation on the scorecard (1-5).")),
+    )
 )
 CONTACT = Requirement("scorecard.contact", N_("Name a contact person on the scorecard."))
 CONSULTATIONS = frozenset({ActivityKind.CONSULTATION})
@@ -28,13 +34,16 @@ CONSULTATION = Requirement(
     "activity.consultation", N_("Log the first practitioner-level consultation meeting.")
 )
 PLANNER = Requirement("collaboration.planner", N_("Name the person in charge of the plan."))
-PLAN_FIELDS = (
-    ("partner_benefit", N_("Describe what the partner gains from the plan.")),
-    ("municipality_benefit", N_("Describe what the municipality gains from the plan.")),
-    ("partner_role", N_("Describe the partner's role.")),
-    ("municipality_role", N_("Describe the municipality's role.")),
-    ("partner_burden", N_("Describe the partner's burden and how it is kept light.")),
-    ("municipality_burden", N_("Describe the municipality's burden.")),
+PLAN_FIELDS = tuple(
+    (name, Requirement(f"plan.{name}", message))
+    for name, message in (
+        ("partner_benefit", N_("Describe what the partner gains from the plan.")),
+        ("municipality_benefit", N_("Describe what the municipality gains from the plan.")),
+        ("partner_role", N_("Describe the partner's role.")),
+        ("municipality_role", N_("Describe the municipality's role.")),
+        ("partner_burden", N_("Describe the partner's burden and how it is kept light.")),
+        ("municipality_burden", N_("Describe the municipality's burden.")),
+    )
 )
 PLAN_DATES = Requirement("plan.dates", N_("Give the plan's start and end dates."))
 PLAN_KPI = Requirement("plan.kpi", N_("Add at least one KPI with a unit and a target."))
@@ -54,11 +63,11 @@ def scorecard_complete(file: CollaborationFile, now: datetime) -> Verdict:
     """The three-level scorecard is rated and names a contact."""
     card = file.scorecard
     if card is None:
-        return (*(Requirement(f"scorecard.{lvl}", msg) for lvl, msg in SCORE_LEVELS), CONTACT)
+        return (*(requirement for _, requirement in SCORE_LEVELS), CONTACT)
     unmet: Verdict = PASS
-    for level, message in SCORE_LEVELS:
-        if getattr(card, f"{level}_rating") is None:
-            unmet += (Requirement(f"scorecard.{level}", message),)
+    for attribute, requirement in SCORE_LEVELS:
+        if getattr(card, attribute) is None:
+            unmet += (requirement,)
     if not card.contact_name.strip():
         unmet += (CONTACT,)
     return unmet
@@ -104,15 +113,15 @@ def plan_ready(file: CollaborationFile, now: datetime) -> Verdict:
     plan = file.plan
     if plan is None:
         return (
-            *(Requirement(f"plan.{name}", msg) for name, msg in PLAN_FIELDS),
+            *(requirement for _, requirement in PLAN_FIELDS),
             PLAN_KPI,
             PLAN_CHECKPOINT,
             PLAN_DATES,
         )
     unmet: Verdict = PASS
-    for name, message in PLAN_FIELDS:
-        if not getattr(plan, name).strip():
-            unmet += (Requirement(f"plan.{name}", message),)
+    for attribute, requirement in PLAN_FIELDS:
+        if not getattr(plan, attribute).strip():
+            unmet += (requirement,)
     if not any(k.name.strip() and k.unit.strip() and k.target > 0 for k in plan.kpis):
         unmet += (PLAN_KPI,)
     if plan.starts_on is None or plan.ends_on is None or plan.ends_on <= plan.starts_on:

@@ -49,7 +49,11 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        # read() and write() always end their transaction, so the pool's rollback on
+        # return is redundant; on SQLite it is a round trip to the driver's thread.
+        options: dict[str, Any] = (
+            {"pool_reset_on_return": None} if self.is_sqlite else {"pool_pre_ping": True}
+        )
         options.update(engine_options)
         self.engine = create_async_engine(self.url, **options)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Insert, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -155,28 +157,28 @@ class Collaborations:
     async def replace_due_items(
         self, collaboration_id: int, wanted: Iterable[dict[str, Any]], now: datetime
     ) -> None:
-        """Make the pending due items equal ``wanted``; delivered ones are kept as they are."""
+        """Make the pending due items equal ``wanted``; delivered ones are kept as they are.
+
+        Two statements whatever the change: insert what is missing (an existing
+        occurrence, pending or delivered, is left alone by the unique key) and
+        delete pending ones no longer wanted.
+        """
         wanted = list(wanted)
-        existing = await self.conn.execute(
-            select(due_items.c.id, due_items.c.rule, due_items.c.due_on, due_items.c.status).where(
-                due_items.c.collaboration_id == collaboration_id
-            )
-        )
-        keys = {(w["rule"], w["due_on"]) for w in wanted}
-        present = set()
-        stale = []
-        for row in existing:
-            present.add((row.rule, row.due_on))
-            if row.status == "pending" and (row.rule, row.due_on) not in keys:
-                stale.append(row.id)
-        if stale:
-            await self.conn.execute(delete(due_items).where(due_items.c.id.in_(stale)))
-        fresh = [w for w in wanted if (w["rule"], w["due_on"]) not in present]
-        if fresh:
+        if wanted:
             await self.conn.execute(
-                insert(due_items),
-                [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in fresh],
+                _insert_ignoring_duplicates(self.conn.dialect.name),
+                [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in wanted],
             )
+        stale = delete(due_items).where(
+            due_items.c.collaboration_id == collaboration_id, due_items.c.status == "pending"
+        )
+        if wanted:
+            stale = stale.where(
+                tuple_(due_items.c.rule, due_items.c.due_on).not_in(
+                    [(w["rule"], w["due_on"]) for w in wanted]
+                )
+            )
+        await self.conn.execute(stale)
 
     async def due_items(self, collaboration_id: int) -> list[Row[Any]]:
         """The due items of a collaboration, soonest first."""
@@ -186,3 +188,12 @@ class Collaborations:
             .order_by(due_items.c.due_on, due_items.c.rule)
         )
         return list(rows)
+
+
+@cache
+def _insert_ignoring_duplicates(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING on the occurrence key, for SQLite and PostgreSQL."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(due_items).on_conflict_do_nothing(
+        index_elements=["collaboration_id", "rule", "due_on"]
+    )

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.collaboration import (
@@ -23,20 +23,15 @@ from engine.domain.collaboration import (
     Renewal,
     Scorecard,
 )
-from engine.errors import NotFound
-from engine.store.repositories.collaborations import collaboration_from_mapping
-from engine.store.repositories.directory import Partners, network_from_mapping
+from engine.store.repositories.snapshot import load_file
 from engine.store.repositories.versioned import save_versioned
 from engine.store.tables import (
     activities,
     checkpoints,
-    collaborations,
     evaluations,
     kpis,
     measurements,
     memoranda,
-    networks,
-    partners,
     plans,
     renewals,
     scorecards,
@@ -205,45 +200,8 @@ class Records:
         )
 
     async def load_file(self, collaboration_id: int, *, lock: bool = False) -> CollaborationFile:
-        """Everything the guards look at, for the collaboration's current cycle.
-
-        The collaboration and its one-to-one records come in one joined query;
-        the lists (activities, KPIs, checkpoints, measurements, contacts, busy
-        seasons) in one query each.
-        """
-        row = (await self.conn.execute(_file_query(collaboration_id, lock))).first()
-        if row is None:
-            raise NotFound("collaboration", collaboration_id)
-        parts = _split(row._mapping)
-        collaboration = collaboration_from_mapping(parts["collaborations"])
-        plan = None
-        measured: tuple[Measurement, ...] = ()
-        if parts["plans"]["id"] is not None:
-            plan = await self._plan_from(parts["plans"])
-            if plan.kpis:
-                rows = await self.conn.execute(
-                    select(measurements)
-                    .where(measurements.c.kpi_id.in_([k.id for k in plan.kpis]))
-                    .order_by(measurements.c.period_start)
-                )
-                measured = tuple(
-                    Measurement(
-                        r.kpi_id, r.period_start, r.period_end, r.value, r.note, r.source, id=r.id
-                    )
-                    for r in rows
-                )
-        return CollaborationFile(
-            collaboration=collaboration,
-            partner=await Partners(self.conn).with_children(parts["partners"]),
-            network=network_from_mapping(parts["networks"]),
-            activities=await self.activities(collaboration_id),
-            scorecard=_optional(Scorecard, parts["scorecards"], "version"),
-            memorandum=_optional(Memorandum, parts["memoranda"], "version"),
-            plan=plan,
-            measurements=measured,
-            evaluation=_optional(Evaluation, parts["evaluations"], "version"),
-            renewal=_optional(Renewal, parts["renewals"], "version"),
-        )
+        """Everything the guards look at, for the collaboration's current cycle."""
+        return await load_file(self.conn, collaboration_id, lock=lock)
 
     async def activities(self, collaboration_id: int) -> tuple[Activity, ...]:
         """Logged contacts and meetings, newest first."""
@@ -268,53 +226,3 @@ class Records:
             )
             for r in rows
         )
-
-
-_FILE_TABLES = (
-    collaborations,
-    networks,
-    partners,
-    scorecards,
-    memoranda,
-    plans,
-    evaluations,
-    renewals,
-)
-
-
-def _file_query(collaboration_id: int, lock: bool) -> Select[Any]:
-    c = collaborations
-    query = (
-        select(*(col.label(f"{t.name}__{col.name}") for t in _FILE_TABLES for col in t.c))
-        .select_from(c)
-        .join(networks, networks.c.id == c.c.network_id)
-        .join(partners, partners.c.id == c.c.partner_id)
-        .outerjoin(scorecards, scorecards.c.collaboration_id == c.c.id)
-        .outerjoin(memoranda, memoranda.c.collaboration_id == c.c.id)
-        .outerjoin(plans, (plans.c.collaboration_id == c.c.id) & (plans.c.cycle == c.c.cycle))
-        .outerjoin(
-            evaluations,
-            (evaluations.c.collaboration_id == c.c.id) & (evaluations.c.cycle == c.c.cycle),
-        )
-        .outerjoin(
-            renewals, (renewals.c.collaboration_id == c.c.id) & (renewals.c.cycle == c.c.cycle)
-        )
-        .where(c.c.id == collaboration_id)
-    )
-    # Lock only the collaboration row: every write to its records takes this lock first.
-    return query.with_for_update(of=c) if lock else query
-
-
-def _split(mapping: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    parts: dict[str, dict[str, Any]] = {t.name: {} for t in _FILE_TABLES}
-    for key, value in mapping.items():
-        table, column = key.split("__", 1)
-        parts[table][column] = value
-    return parts
-
-
-def _optional(kind: type[T], values: dict[str, Any], present: str) -> T | None:
-    if values[present] is None:
-        return None
-    names = kind.__dataclass_fields__  # type: ignore[attr-defined]
-    return kind(**{k: v for k, v in values.items() if k in names})
