@@ -1,0 +1,51 @@
+"""Editing networks and partners: validation and version checks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from engine.domain.network import Network
+from engine.domain.partner import BusySeason, Contact
+from engine.errors import InvalidInput, VersionConflict
+from engine.store.services import CollaborationService, DirectoryService
+from tests.integration import builders
+from tests.integration.builders import COORDINATOR
+
+
+async def test_a_partner_edit_replaces_contacts_and_seasons_and_checks_the_version(ctx):
+    cid = await builders.candidate(ctx)
+    directory = DirectoryService(ctx)
+    file = await CollaborationService(ctx).file(cid)
+    partner = file.partner
+    edited = replace(
+        partner,
+        contacts=(Contact("鈴木 花", "業務課長", "hana@shinkin.example.jp"),),
+        busy_seasons=(BusySeason((12, 1), (1, 10), "年末"),),
+    )
+    saved = await directory.update_partner(edited, COORDINATOR)
+    assert saved.version == 2
+    assert [c.name for c in saved.contacts] == ["鈴木 花"]
+    assert saved.busy_seasons[0].note == "年末"
+    with pytest.raises(VersionConflict):
+        await directory.update_partner(replace(edited, area="南部地区"), COORDINATOR)
+    assert (await directory.partner(partner.id)).area == partner.area
+
+
+async def test_network_timing_settings_stay_within_the_guidebook_window(ctx):
+    directory = DirectoryService(ctx)
+    network = await directory.add_network(
+        Network(None, "あおば町見守りネットワーク", "あおば町", "架空県"), COORDINATOR
+    )
+    with pytest.raises(InvalidInput) as invalid:
+        await directory.update_network(replace(network, approach_escalation_months=4), COORDINATOR)
+    assert set(invalid.value.errors) == {"approach_escalation_months"}
+    saved = await directory.update_network(
+        replace(network, approach_reminder_months=3), COORDINATOR
+    )
+    assert (saved.approach_reminder_months, saved.version) == (3, 2)
+    with pytest.raises(InvalidInput):
+        await directory.add_network(
+            Network(None, "あおば町見守りネットワーク", "あおば町", "架空県"), COORDINATOR
+        )
