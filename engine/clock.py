@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,7 @@ class FixedClock:
         self._moment = _as_utc(moment)
 
 
+@lru_cache(maxsize=256)  # guards ask it for the same "now" many times per request
 def local_date(moment: datetime) -> date:
     """The calendar date in Japan at an aware moment."""
     return _require_aware(moment).astimezone(JST).date()

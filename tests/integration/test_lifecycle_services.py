@@ -94,6 +94,8 @@ async def test_withdrawal_needs_a_reason_and_can_be_reopened(ctx):
     with pytest.raises(GuardBlocked):
         await _fire(ctx, cid, "withdraw", "   ")
     await _fire(ctx, cid, "withdraw", "先方が辞退")
+    async with reading(ctx.db) as uow:
+        assert await uow.collaborations.due_items(cid) == []  # nothing to remind of any more
     reopened = await _fire(ctx, cid, "reopen")
     assert reopened.collaboration.state == "candidate"
     assert [h.comment for h in await CollaborationService(ctx).history(cid)] == ["先方が辞退", ""]

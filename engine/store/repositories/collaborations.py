@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, delete, func, insert, select, tuple_, update
+from sqlalchemy import Insert, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,6 +15,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from engine.domain.collaboration import Collaboration, HistoryEntry
 from engine.errors import NotFound, VersionConflict
 from engine.store.tables import collaborations, due_items, history
+
+# Statements on the path of every move, built once: building one costs ~0.1 ms.
+MOVE = (
+    update(collaborations)
+    .where(
+        collaborations.c.id == bindparam("b_id"),
+        collaborations.c.version == bindparam("b_version"),
+    )
+    .values(
+        state=bindparam("b_state"),
+        version=bindparam("b_new_version"),
+        state_entered_at=bindparam("b_at"),
+        cycle=bindparam("b_cycle"),
+    )
+)
+APPEND_HISTORY = insert(history)
+DELETE_UNWANTED = delete(due_items).where(
+    due_items.c.collaboration_id == bindparam("b_id"),
+    due_items.c.status == "pending",
+    tuple_(due_items.c.rule, due_items.c.due_on).not_in(bindparam("b_keys", expanding=True)),
+)
 
 
 def collaboration_from(row: Row[Any]) -> Collaboration:
@@ -79,9 +100,15 @@ class Collaborations:
     ) -> None:
         """Set the new state and version if nobody moved the row since ``record`` was read."""
         result = await self.conn.execute(
-            update(collaborations)
-            .where(collaborations.c.id == record.id, collaborations.c.version == record.version)
-            .values(state=dest, version=version, state_entered_at=at, cycle=cycle)
+            MOVE,
+            {
+                "b_id": record.id,
+                "b_version": record.version,
+                "b_state": dest,
+                "b_new_version": version,
+                "b_at": at,
+                "b_cycle": cycle,
+            },
         )
         if result.rowcount != 1:
             current = await self.get(record.id)  # type: ignore[arg-type]
@@ -116,18 +143,19 @@ class Collaborations:
     async def append_history(self, entry: HistoryEntry) -> None:
         """Write one history entry (unique per collaboration and version)."""
         await self.conn.execute(
-            insert(history).values(
-                collaboration_id=entry.collaboration_id,
-                version=entry.version,
-                at=entry.at,
-                actor_id=entry.actor_id,
-                actor_name=entry.actor_name,
-                event=entry.event,
-                source=entry.source,
-                dest=entry.dest,
-                comment=entry.comment,
-                checks=[{"guard": g, "unmet": list(codes)} for g, codes in entry.checks],
-            )
+            APPEND_HISTORY,
+            {
+                "collaboration_id": entry.collaboration_id,
+                "version": entry.version,
+                "at": entry.at,
+                "actor_id": entry.actor_id,
+                "actor_name": entry.actor_name,
+                "event": entry.event,
+                "source": entry.source,
+                "dest": entry.dest,
+                "comment": entry.comment,
+                "checks": [{"guard": g, "unmet": list(codes)} for g, codes in entry.checks],
+            },
         )
 
     async def history(self, collaboration_id: int) -> list[HistoryEntry]:
@@ -154,31 +182,27 @@ class Collaborations:
             for r in rows
         ]
 
-    async def replace_due_items(
-        self, collaboration_id: int, wanted: Iterable[dict[str, Any]], now: datetime
+    async def sync_due_items(
+        self,
+        collaboration_id: int,
+        wanted: Sequence[Mapping[str, Any]],
+        new: Sequence[Mapping[str, Any]],
+        now: datetime,
     ) -> None:
-        """Make the pending due items equal ``wanted``; delivered ones are kept as they are.
+        """Insert the ``new`` occurrences and delete pending ones that are not ``wanted``.
 
-        Two statements whatever the change: insert what is missing (an existing
-        occurrence, pending or delivered, is left alone by the unique key) and
-        delete pending ones no longer wanted.
+        An occurrence already stored, pending or delivered, is left alone by its
+        unique key, so a repeated sync never duplicates one.
         """
-        wanted = list(wanted)
-        if wanted:
+        if new:
             await self.conn.execute(
                 _insert_ignoring_duplicates(self.conn.dialect.name),
-                [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in wanted],
+                [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in new],
             )
-        stale = delete(due_items).where(
-            due_items.c.collaboration_id == collaboration_id, due_items.c.status == "pending"
+        await self.conn.execute(
+            DELETE_UNWANTED,
+            {"b_id": collaboration_id, "b_keys": [(w["rule"], w["due_on"]) for w in wanted]},
         )
-        if wanted:
-            stale = stale.where(
-                tuple_(due_items.c.rule, due_items.c.due_on).not_in(
-                    [(w["rule"], w["due_on"]) for w in wanted]
-                )
-            )
-        await self.conn.execute(stale)
 
     async def due_items(self, collaboration_id: int) -> list[Row[Any]]:
         """The due items of a collaboration, soonest first."""

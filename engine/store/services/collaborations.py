@@ -126,7 +126,7 @@ class CollaborationService:
                 after = replace(file, collaboration=moved)
             else:  # a new cycle starts from fresh records: read them back
                 after = await uow.records.load_file(collaboration_id)
-            await refresh_due_items(self.ctx, uow, after, now)
+            await refresh_due_items(self.ctx, uow, after, now, before=file)
         await self.ctx.publish(firing.events)
         return Moved(moved, firing)
 

@@ -34,9 +34,29 @@ class Context:
 
 
 async def refresh_due_items(
-    ctx: Context, uow: UnitOfWork, file: CollaborationFile, now: datetime
+    ctx: Context,
+    uow: UnitOfWork,
+    file: CollaborationFile,
+    now: datetime,
+    before: CollaborationFile | None = None,
 ) -> None:
-    """Recompute a collaboration's pending reminders from the workflow's timing rules."""
+    """Bring a collaboration's pending reminders in line with the workflow's timing rules.
+
+    With ``before`` (the file as it was earlier in this transaction) only the
+    occurrences new since then are inserted: the others were stored when the
+    file last changed, since the wanted set only shrinks as time passes.
+    Pending occurrences no longer wanted are always removed.
+    """
+    wanted = _wanted(ctx, file, now)
+    new = wanted
+    if before is not None:
+        had = {(w["rule"], w["due_on"]) for w in _wanted(ctx, before, now)}
+        new = [w for w in wanted if (w["rule"], w["due_on"]) not in had]
+    assert file.collaboration.id is not None
+    await uow.collaborations.sync_due_items(file.collaboration.id, wanted, new, now)
+
+
+def _wanted(ctx: Context, file: CollaborationFile, now: datetime) -> list[dict[str, object]]:
     due = ctx.workflow.due_dates(
         file.collaboration.state,
         file,
@@ -44,7 +64,7 @@ async def refresh_due_items(
         file.network.timing_settings(),
         local_date(now),
     )
-    wanted = [
+    return [
         {
             "rule": rule.name,
             "anchor_on": anchor,
@@ -54,5 +74,3 @@ async def refresh_due_items(
         }
         for rule, anchor, day in due
     ]
-    assert file.collaboration.id is not None
-    await uow.collaborations.replace_due_items(file.collaboration.id, wanted, now)

@@ -48,9 +48,8 @@ class RecordService:
             if activity_on is not None:
                 await uow.collaborations.touch(collaboration_id, min(activity_on, local_date(now)))
             await uow.audit.record(now, actor, action, "collaboration", collaboration_id)
-            await refresh_due_items(
-                self.ctx, uow, await uow.records.load_file(collaboration_id), now
-            )
+            after = await uow.records.load_file(collaboration_id)
+            await refresh_due_items(self.ctx, uow, after, now, before=file)
         return result
 
     async def log_activity(self, activity: Activity, actor: Actor) -> Activity:
