@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from engine.store.demo import seed_demo
 
 from engine.clock import SystemClock, local_date
 from engine.config import Settings
 from engine.errors import ConfigError
 from engine.store import migrate
 from engine.store.database import Database
+from engine.store.demo import seed_demo
 from workflows.collaboration import COLLABORATION
 
 T = TypeVar("T")
