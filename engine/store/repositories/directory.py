@@ -146,9 +146,9 @@ class Partners:
         row = (await self.conn.execute(select(partners).where(partners.c.id == partner_id))).first()
         if row is None:
             raise NotFound("partner", partner_id)
-        return await self.with_children(row._mapping)
+        return await self._with_children(row._mapping)
 
-    async def with_children(self, row: Mapping[str, Any]) -> Partner:
+    async def _with_children(self, row: Mapping[str, Any]) -> Partner:
         """A partner from its row's columns, with contacts and busy seasons read in."""
         partner_id = row["id"]
         contact_rows = await self.conn.execute(

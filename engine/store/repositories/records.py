@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.collaboration import (
     Activity,
-    ActivityKind,
     Checkpoint,
     CollaborationFile,
     Evaluation,
@@ -202,27 +201,3 @@ class Records:
     async def load_file(self, collaboration_id: int, *, lock: bool = False) -> CollaborationFile:
         """Everything the guards look at, for the collaboration's current cycle."""
         return await load_file(self.conn, collaboration_id, lock=lock)
-
-    async def activities(self, collaboration_id: int) -> tuple[Activity, ...]:
-        """Logged contacts and meetings, newest first."""
-        rows = await self.conn.execute(
-            select(activities)
-            .where(activities.c.collaboration_id == collaboration_id)
-            .order_by(activities.c.occurred_on.desc(), activities.c.id.desc())
-        )
-        return tuple(
-            Activity(
-                id=r.id,
-                collaboration_id=r.collaboration_id,
-                kind=ActivityKind(r.kind),
-                occurred_on=r.occurred_on,
-                summary=r.summary,
-                agenda=r.agenda,
-                minutes=r.minutes,
-                decisions=r.decisions,
-                duration_minutes=r.duration_minutes,
-                participants=r.participants,
-                created_by=r.created_by,
-            )
-            for r in rows
-        )
