@@ -13,8 +13,11 @@ from engine.clock import JST, FixedClock
 from engine.domain.partner import Industry
 from engine.domain.users import Actor
 from engine.store.database import Database
-from engine.store.demo import DemoReport, _Script, seed_demo
-from engine.store.demo_data import NETWORKS, PARTNERS, STORIES, USERS, Story
+from engine.store.demo import DemoReport, seed_demo
+from engine.store.demo.networks import NETWORKS, USERS
+from engine.store.demo.partners import PARTNERS
+from engine.store.demo.script import Script
+from engine.store.demo.stories import STORIES, Story
 from engine.store.services import CollaborationService, Context, RecordService
 from engine.store.tables import (
     activities,
@@ -232,8 +235,8 @@ def test_every_script_plans_the_same_steps_whatever_the_day_and_none_ahead(today
     by_network = {n.key: n for n in NETWORKS}
     by_partner = {p.key: p for p in PARTNERS}
 
-    def script(story: Story, day: date) -> _Script:
-        return _Script(
+    def script(story: Story, day: date) -> Script:
+        return Script(
             story, by_network[story.network], by_partner[story.partner], COLLABORATION, day, 1
         )
 
