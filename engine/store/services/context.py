@@ -69,6 +69,7 @@ def _wanted(ctx: Context, file: CollaborationFile, now: datetime) -> list[dict[s
             "rule": rule.name,
             "anchor_on": anchor,
             "due_on": day,
+            "remind_on": day,
             "kind": str(rule.kind),
             "recipients": str(rule.recipients),
         }
