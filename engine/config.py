@@ -36,6 +36,8 @@ class Settings:
     secret_key: str | None = None
     locale: str = "ja"
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    scan_interval: int = 300
+    digest_hour: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,6 +67,10 @@ class Settings:
             if raw not in LOCALES:
                 _fail("locale", raw, f"one of {', '.join(LOCALES)}")
             values["locale"] = raw
+        if (raw := _get(env, "scan_interval")) is not None:
+            values["scan_interval"] = _whole(raw, "scan_interval", 10, 86400, "seconds")
+        if (raw := _get(env, "digest_hour")) is not None:
+            values["digest_hour"] = _whole(raw, "digest_hour", 0, 23, "an hour of the day")
         if (raw := _get(env, "allowed_hosts")) is not None:
             hosts = tuple(h.strip() for h in raw.split(",") if h.strip())
             if not hosts:
@@ -100,8 +106,12 @@ def _fail(name: str, raw: str, expected: str) -> NoReturn:
 
 
 def _port(raw: str, name: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        _fail(name, raw, "a port number from 1 to 65535")
+    return _whole(raw, name, 1, 65535, "a port number")
+
+
+def _whole(raw: str, name: str, low: int, high: int, unit: str) -> int:
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        _fail(name, raw, f"a whole number from {low} to {high} ({unit})")
     return int(raw)
 
 

@@ -11,6 +11,7 @@ from engine.store.database import Database
 from engine.store.repositories.audit import Audit
 from engine.store.repositories.collaborations import Collaborations
 from engine.store.repositories.directory import Networks, Partners, Users
+from engine.store.repositories.outbox import Outbox
 from engine.store.repositories.records import Records
 
 
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.collaborations = Collaborations(conn)
         self.records = Records(conn)
         self.audit = Audit(conn)
+        self.outbox = Outbox(conn)
 
 
 @asynccontextmanager

@@ -48,6 +48,8 @@ def test_values_are_parsed_and_blank_ones_ignored():
         ("MIMAMORI_REDIS_URL", "http://127.0.0.1:6379"),
         ("MIMAMORI_DATABASE_URL", "mysql://root@localhost/x"),
         ("MIMAMORI_ALLOWED_HOSTS", " , "),
+        ("MIMAMORI_SCAN_INTERVAL", "5"),
+        ("MIMAMORI_DIGEST_HOUR", "24"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(name, value):

@@ -26,6 +26,13 @@ class Context:
     clock: Clock
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
     after_commit: list[EventHandler] = field(default_factory=list)
+    base_url: str = "http://127.0.0.1:8000"
+    mail_from: str = "mimamori@localhost"
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain of the sender address, used in Message-IDs."""
+        return self.mail_from.rpartition("@")[2] or "localhost"
 
     async def publish(self, events: Sequence[StateChanged]) -> None:
         """Hand committed domain events to the registered handlers."""
