@@ -96,6 +96,20 @@ def demo() -> None:
 
 
 @main.command()
+@click.option("--burst", is_flag=True, help="Run what is due now, then exit.")
+def worker(burst: bool) -> None:
+    """Run the background worker (needs MIMAMORI_REDIS_URL): reminders, digests, e-mail."""
+    from tasks.worker import run
+
+    settings = _settings()
+    if settings.redis_url is None:
+        raise click.UsageError(
+            "MIMAMORI_REDIS_URL is not set: without Redis, `mimamori serve` runs reminders itself"
+        )
+    run(settings, burst=burst)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from litestar import Litestar, Request, get
@@ -16,14 +17,13 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from engine.calendar import BusinessCalendar
-from engine.clock import SystemClock
 from engine.config import Settings
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import DEFAULT_LOCALE, LOCALES, N_
+from engine.mail.transport import transport_from_settings
 from engine.store import queries
-from engine.store.database import Database
 from engine.store.services import Context
+from web.background import upkeep_loop
 from web.i18n import build_environment, current_locale, pick_locale
 from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
 
@@ -92,15 +92,21 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
-        app.state.ctx = Context(
-            db=db, workflow=COLLABORATION, clock=SystemClock(), calendar=BusinessCalendar()
-        )
+        ctx = Context.from_settings(settings, COLLABORATION)
+        app.state.ctx = ctx
         app.state.settings = settings
+        upkeep = None
+        if settings.embedded:
+            transport = transport_from_settings(settings)
+            upkeep = asyncio.create_task(upkeep_loop(ctx, transport, settings))
         try:
             yield
         finally:
-            await db.dispose()
+            if upkeep is not None:
+                upkeep.cancel()
+                with suppress(asyncio.CancelledError):
+                    await upkeep
+            await ctx.db.dispose()
 
     env = build_environment(str(HERE / "templates"))
     return Litestar(

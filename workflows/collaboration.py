@@ -224,4 +224,5 @@ COLLABORATION = Workflow(
     initial=Stage.CANDIDATE,
     events=EVENTS,
     timing=TIMING,
+    labels=STAGE_LABELS,
 )

@@ -92,6 +92,7 @@ class Workflow:
         initial: str,
         events: Iterable[Event],
         timing: Iterable[TimingRule] = (),
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         # Plain strings: transitions would name Enum members by their names, not values.
@@ -103,6 +104,8 @@ class Workflow:
         _check_table(name, self.states, self.initial, events)
         self.events: dict[str, Event] = {e.name: e for e in events}
         self.timing: tuple[TimingRule, ...] = tuple(timing)
+        # gettext message ids naming each state for people; the state code otherwise.
+        self.labels: dict[str, str] = {str(k): v for k, v in (labels or {}).items()}
         self.machine = Machine(
             model=None,
             states=list(self.states),
@@ -137,6 +140,10 @@ class Workflow:
             if state in rule.states
             for anchor, due in rule.due_dates(snapshot, calendar, settings, today)
         )
+
+    def label(self, state: str) -> str:
+        """The message id naming ``state`` for people (the code when none is declared)."""
+        return self.labels.get(state, state)
 
     def events_from(self, state: str) -> tuple[Event, ...]:
         """The events the table offers from a state, guards not considered."""

@@ -16,6 +16,7 @@ from engine.store import migrate
 from engine.store.database import Database
 from engine.store.services import Context
 from tests.conftest import POSTGRES_URL, require_service
+from tests.integration.smtp import smtp  # noqa: F401 - a fixture for every integration test
 from workflows.collaboration import COLLABORATION
 
 START = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)  # Monday 6 April 2026, 10:00 in Japan

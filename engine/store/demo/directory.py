@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.domain.network import Network
 from engine.domain.partner import BusySeason, Contact, Partner
 from engine.domain.users import SYSTEM, User
-from engine.store.demo.networks import NETWORKS, USERS
+from engine.store.demo.networks import NETWORKS, USERS, UserSpec
 from engine.store.demo.partners import PARTNERS
 from engine.store.demo.report import DemoReport
 from engine.store.services import Context, DirectoryService
@@ -49,7 +49,18 @@ async def ensure_users(ctx: Context, report: DemoReport) -> dict[str, int]:
             report.users.append(spec.email)
         assert found.id is not None
         ids[spec.email] = found.id
+        await _ensure_memberships(ctx, found.id, spec)
     return ids
+
+
+async def _ensure_memberships(ctx: Context, user_id: int, spec: UserSpec) -> None:
+    """A coordinator belongs to their network; an account without one to every network."""
+    wanted = [n.name for n in NETWORKS if spec.network in (None, n.key)]
+    async with reading(ctx.db) as uow:
+        network_ids = [found.id for name in wanted if (found := await uow.networks.by_name(name))]
+    for network_id in network_ids:
+        assert network_id is not None
+        await DirectoryService(ctx).add_member(user_id, network_id, SYSTEM)
 
 
 async def ensure_partners(ctx: Context, report: DemoReport) -> dict[str, int]:

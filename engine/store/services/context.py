@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.calendar import BusinessCalendar
-from engine.clock import Clock, local_date
+from engine.clock import Clock, SystemClock, local_date
+from engine.config import Settings
 from engine.domain.collaboration import CollaborationFile
 from engine.events import StateChanged
 from engine.store.database import Database
@@ -28,6 +29,17 @@ class Context:
     after_commit: list[EventHandler] = field(default_factory=list)
     base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "mimamori@localhost"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, workflow: Workflow) -> Context:
+        """The production wiring: the configured database and the system clock."""
+        return cls(
+            db=Database(settings.database_url),
+            workflow=workflow,
+            clock=SystemClock(),
+            base_url=settings.base_url,
+            mail_from=settings.mail_from,
+        )
 
     @property
     def mail_domain(self) -> str:

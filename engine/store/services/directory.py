@@ -7,6 +7,7 @@ from engine.domain.partner import Partner
 from engine.domain.users import Actor, User
 from engine.errors import InvalidInput
 from engine.i18n import N_
+from engine.store.repositories.members import Members
 from engine.store.services.context import Context
 from engine.store.uow import reading, writing
 
@@ -80,3 +81,16 @@ class DirectoryService:
             saved = await uow.users.add(user, now)
             await uow.audit.record(now, actor, "user.create", "user", saved.id)
         return saved
+
+    async def add_member(self, user_id: int, network_id: int, actor: Actor) -> bool:
+        """Make a user a member of a network; False (and nothing recorded) if already one."""
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            await uow.users.get(user_id)
+            await uow.networks.get(network_id)
+            added = await Members(uow.conn).add(user_id, network_id)
+            if added:
+                await uow.audit.record(
+                    now, actor, "network.add_member", "network", network_id, user_id=user_id
+                )
+        return added

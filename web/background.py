@@ -1,0 +1,35 @@
+"""Embedded mode: without Redis the web process does the worker's rounds itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from engine.config import Settings
+from engine.mail.transport import Transport
+from engine.store.services import Context
+from engine.store.services.upkeep import run_once
+
+log = logging.getLogger("mimamori.upkeep")
+
+
+async def upkeep_loop(ctx: Context, transport: Transport, settings: Settings) -> None:
+    """A round at start-up, then one every ``scan_interval`` seconds, until cancelled.
+
+    A failed round is logged and the next one runs on time: a mail server that is
+    down must not stop reminders from being recorded.
+    """
+    while True:
+        try:
+            report = await run_once(ctx, transport, settings.digest_hour)
+            log.info(
+                "upkeep: %d reminders queued, %d digests, %d sent, %d retried, %d failed",
+                report.scan.notified,
+                report.digests,
+                report.delivery.sent,
+                report.delivery.retried,
+                report.delivery.failed,
+            )
+        except Exception:
+            log.exception("upkeep round failed; retrying in %s s", settings.scan_interval)
+        await asyncio.sleep(settings.scan_interval)
