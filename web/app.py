@@ -11,18 +11,21 @@ from pathlib import Path
 from litestar import Litestar, Request, get
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import Cookie, State
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from engine.config import Settings
 from engine.domain.partner import INDUSTRY_LABELS
+from engine.errors import NotFound
 from engine.i18n import DEFAULT_LOCALE, LOCALES, N_
 from engine.mail.transport import transport_from_settings
 from engine.store import queries
 from engine.store.services import Context
+from engine.store.services.calendar_feed import CalendarFeedService
 from web.background import upkeep_loop
 from web.i18n import build_environment, current_locale, pick_locale
 from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
@@ -59,6 +62,20 @@ def switch_language(code: FromPath[str], next_url: FromQuery[str] = "/board") ->
         cookies=[
             Cookie(key="lang", value=code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         ],
+    )
+
+
+@get("/calendar/{token:str}/due.ics")
+async def calendar_feed(state: State, token: FromPath[str]) -> Response[bytes]:
+    """A person's open due dates as all-day events; the token in the URL is the credential."""
+    try:
+        body = await CalendarFeedService(state.ctx).render(token)
+    except NotFound as exc:
+        raise NotFoundException() from exc
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"},
     )
 
 
@@ -113,6 +130,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             index,
             switch_language,
+            calendar_feed,
             health,
             board,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -1,0 +1,77 @@
+"""Without Redis the web process scans and delivers reminders itself, to files by default."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
+
+from litestar.testing import AsyncTestClient
+
+from engine.clock import FixedClock
+from engine.config import Settings
+from engine.domain.users import User
+from engine.store import migrate
+from engine.store.database import Database
+from engine.store.services import CollaborationService, Context, DirectoryService
+from engine.store.services.calendar_feed import CalendarFeedService
+from tests.integration import builders
+from tests.integration.builders import COORDINATOR
+from web.app import create_app
+from workflows.collaboration import COLLABORATION
+
+
+async def _seed(url: str) -> str:
+    """An approach started ten weeks ago by a coordinator; returns their feed token."""
+    db = Database(url)
+    await migrate.upgrade(db)
+    ctx = Context(
+        db=db, workflow=COLLABORATION, clock=FixedClock(datetime.now(UTC) - timedelta(weeks=10))
+    )
+    owner = await DirectoryService(ctx).add_user(
+        User(None, "yamada@midori.example.jp", "山田 花子", "coordinator"), COORDINATOR
+    )
+    cid = await builders.candidate(ctx)
+    await CollaborationService(ctx).assign(
+        cid, expected_version=1, actor=COORDINATOR, owner_id=owner.id
+    )
+    await builders.complete_scorecard(ctx, cid)
+    await CollaborationService(ctx).fire(cid, "approach", expected_version=2, actor=COORDINATOR)
+    token = await CalendarFeedService(ctx).token(owner.id)
+    await db.dispose()
+    return token
+
+
+async def test_reminders_due_are_written_as_eml_files_at_start_up(tmp_path):
+    url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    token = await _seed(url)
+    mail_dir = tmp_path / "mail"
+    settings = Settings(
+        database_url=url,
+        mail_dir=mail_dir,
+        scan_interval=3600,
+        allowed_hosts=("testserver.local",),
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        for _ in range(100):
+            if mail_dir.exists() and len(list(mail_dir.glob("*.eml"))) >= 2:
+                break
+            await asyncio.sleep(0.1)
+        feed = await client.get(f"/calendar/{token}/due.ics")
+        missing = await client.get("/calendar/guessed-token/due.ics")
+
+    subjects = sorted(
+        str(message_from_bytes(f.read_bytes(), policy=default)["Subject"])
+        for f in mail_dir.glob("*.eml")
+    )
+    # Ten weeks in: the two-month approach reminder and the 30-day stale card are due.
+    assert subjects == [
+        "【見守り連携】みどり信用金庫: 30日間、活動の記録がありません。",
+        "【見守り連携】みどり信用金庫: "
+        "打診期間の終了が近づいています。早めの覚書締結を目指してください。",
+    ]
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in feed.text
+    assert missing.status_code == 404
