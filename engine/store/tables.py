@@ -106,6 +106,8 @@ networks = Table(
     Column("approach_reminder_months", Integer, nullable=False, server_default="2"),
     Column("approach_escalation_months", Integer, nullable=False, server_default="3"),
     _version(),
+    # Per-rule offsets and recipients that differ from the workflow's defaults.
+    Column("timing", JSON, nullable=False, server_default="{}"),
 )
 
 partners = Table(

@@ -19,6 +19,7 @@ from transitions import Machine
 from engine.calendar import BusinessCalendar
 from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent
 from engine.i18n import N_
+from engine.workflow.timing import Settings as TimingSettings
 from engine.workflow.timing import TimingRule
 from engine.workflow.verdict import PASS, Guard, Requirement, Verdict
 
@@ -130,7 +131,7 @@ class Workflow:
         state: str,
         snapshot: Any,
         calendar: BusinessCalendar,
-        settings: Mapping[str, int],
+        settings: TimingSettings,
         today: date | None = None,
     ) -> tuple[tuple[TimingRule, date, date], ...]:
         """(rule, anchor, due day) for every timing rule active in ``state``."""

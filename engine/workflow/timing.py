@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.calendar import BusinessCalendar, add_months
+from engine.i18n import N_
 
 
 class Kind(StrEnum):
@@ -38,6 +39,19 @@ class Offset:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """A network's own offset or recipients for one timing rule (None keeps the default)."""
+
+    days: int | None = None
+    months: int | None = None
+    recipients: Recipients | None = None
+
+
+Settings = Mapping[str, "int | Override"]
+"""A network's timing settings: month counts by settings key, overrides by rule name."""
+
+
+@dataclass(frozen=True, slots=True)
 class TimingRule:
     """A notice due at ``offset`` from each anchor date while the record is in ``states``.
 
@@ -57,17 +71,48 @@ class TimingRule:
     settings_key: str | None = None
     done: Callable[[Any, date], bool] | None = None
 
-    def offset_for(self, settings: Mapping[str, int]) -> Offset:
-        """The offset, with the network's setting applied when one is named."""
-        if self.settings_key and self.settings_key in settings:
-            return Offset(days=self.offset.days, months=settings[self.settings_key])
-        return self.offset
+    @property
+    def ahead(self) -> bool:
+        """True for a notice before its anchor (the review date, a checkpoint)."""
+        return self.offset.days < 0 or self.offset.months < 0
+
+    def offset_for(self, settings: Settings) -> Offset:
+        """The offset after the network's settings: its named months, then its override."""
+        months = self.offset.months
+        if self.settings_key and isinstance(settings.get(self.settings_key), int):
+            months = settings[self.settings_key]  # type: ignore[assignment]
+        override = settings.get(self.name)
+        if isinstance(override, Override):
+            return Offset(
+                days=self.offset.days if override.days is None else override.days,
+                months=months if override.months is None else override.months,
+            )
+        return Offset(days=self.offset.days, months=months)
+
+    def recipients_for(self, settings: Settings) -> Recipients:
+        """Who gets the notice in a network: its override, else the rule's default."""
+        override = settings.get(self.name)
+        if isinstance(override, Override) and override.recipients is not None:
+            return override.recipients
+        return self.recipients
+
+    def override_problem(self, override: Override) -> str | None:
+        """Why an override cannot apply to this rule (a gettext message id), if it cannot."""
+        offset = Offset(
+            days=self.offset.days if override.days is None else override.days,
+            months=self.offset.months if override.months is None else override.months,
+        )
+        if self.ahead and (offset.days > 0 or offset.months > 0 or offset == Offset()):
+            return N_("This reminder comes before its date: give a negative number of days.")
+        if not self.ahead and (offset.days < 0 or offset.months < 0):
+            return N_("This reminder comes after its date: give a positive number of days.")
+        return None
 
     def due_dates(
         self,
         snapshot: Any,
         calendar: BusinessCalendar,
-        settings: Mapping[str, int],
+        settings: Settings,
         today: date | None = None,
     ) -> tuple[tuple[date, date], ...]:
         """(anchor, due business day) pairs for every anchor still needing a notice.

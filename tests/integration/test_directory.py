@@ -49,3 +49,41 @@ async def test_network_timing_settings_stay_within_the_guidebook_window(ctx):
         await directory.add_network(
             Network(None, "あおば町見守りネットワーク", "あおば町", "架空県"), COORDINATOR
         )
+
+
+async def test_a_networks_own_timing_moves_its_due_dates_in_the_same_transaction(ctx):
+    from engine.store.uow import reading
+    from engine.workflow.timing import Override
+
+    cid = await builders.candidate(ctx)
+    directory = DirectoryService(ctx)
+    (network,) = await directory.networks()
+
+    async def stale_due():
+        async with reading(ctx.db) as uow:
+            items = await uow.collaborations.due_items(cid)
+        return next(i.due_on for i in items if i.rule == "stale")
+
+    before = await stale_due()
+    await directory.update_network(
+        replace(network, timing={"stale": Override(days=60)}), COORDINATOR
+    )
+    assert (await stale_due() - before).days >= 28
+
+
+async def test_timing_overrides_for_unknown_rules_or_the_wrong_direction_are_refused(ctx):
+    from engine.workflow.timing import Override
+
+    await builders.candidate(ctx)
+    directory = DirectoryService(ctx)
+    (network,) = await directory.networks()
+    with pytest.raises(InvalidInput) as invalid:
+        await directory.update_network(
+            replace(
+                network,
+                timing={"no_such_rule": Override(days=3), "renewal_review_7": Override(days=7)},
+            ),
+            COORDINATOR,
+        )
+    assert set(invalid.value.errors) == {"timing.no_such_rule", "timing.renewal_review_7"}
+    assert (await directory.networks())[0].timing == {}

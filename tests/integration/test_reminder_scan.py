@@ -421,3 +421,30 @@ async def test_a_checkpoint_reminder_that_was_not_sent_in_time_lapses(ctx, clock
     assert (await item(ctx, cid, "checkpoint_ahead")).status == DueStatus.CANCELLED
     assert await mails(ctx.db, ahead.id) == []
     assert ahead.id not in {i.id for i in await reminders.open_items(owner.id)}
+
+
+async def test_a_network_can_send_a_rule_to_its_managers_instead_of_the_owner(
+    ctx, clock, reminders
+):
+    from dataclasses import replace
+
+    from engine.workflow.timing import Override, Recipients
+
+    midori = await network(ctx)
+    owner = await staff(ctx, "hanako@midori.example.jp", Role.COORDINATOR, midori)
+    boss = await staff(ctx, "boss@midori.example.jp", Role.MANAGER, midori, name="佐々木 誠")
+    directory = DirectoryService(ctx)
+    settings = next(n for n in await directory.networks() if n.id == midori)
+    await directory.update_network(
+        replace(
+            settings, timing={"approach_window_reminder": Override(recipients=Recipients.MANAGERS)}
+        ),
+        COORDINATOR,
+    )
+    cid = await approached(ctx, clock, date(2026, 4, 6), midori, owner)
+    reminder = await item(ctx, cid, "approach_window_reminder")
+
+    at(clock, date(2026, 6, 8))
+    await reminders.scan()
+
+    assert [m.to_addr for m in await mails(ctx.db, reminder.id)] == [boss.email]

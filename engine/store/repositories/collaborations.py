@@ -83,6 +83,13 @@ class Collaborations:
             raise NotFound("collaboration", collaboration_id)
         return collaboration_from(row)
 
+    async def ids_in_network(self, network_id: int) -> list[int]:
+        """The ids of a network's collaborations."""
+        rows = await self.conn.execute(
+            select(collaborations.c.id).where(collaborations.c.network_id == network_id)
+        )
+        return list(rows.scalars())
+
     async def find(self, network_id: int, partner_id: int) -> Collaboration | None:
         """The collaboration of a partner in a network, if there is one."""
         row = (

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from engine.domain.network import Network
+from engine.domain.network import Network, timing_from_json, timing_to_json
 from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.domain.users import User
 from engine.errors import NotFound
@@ -25,7 +25,9 @@ def network_from(row: Row[Any]) -> Network:
 
 def network_from_mapping(values: Mapping[str, Any]) -> Network:
     """Map a networks row's columns (by name) to the record."""
-    return Network(**{name: values[name] for name in Network.__dataclass_fields__})
+    fields = {name: values[name] for name in Network.__dataclass_fields__}
+    fields["timing"] = timing_from_json(fields["timing"])
+    return Network(**fields)
 
 
 class Networks:
@@ -38,12 +40,12 @@ class Networks:
         """Insert a network; returns it with its id."""
         values = _network_values(network)
         new_id = (await self.conn.execute(insert(networks).values(**values))).inserted_primary_key
-        return Network(id=new_id[0], **values, version=1)
+        return await self.get(new_id[0])
 
     async def update(self, network: Network) -> Network:
         """Save changed settings, checking the version the caller read."""
         assert network.id is not None
-        version = await save_versioned(
+        await save_versioned(
             self.conn,
             networks,
             networks.c.id == network.id,
@@ -51,7 +53,7 @@ class Networks:
             network.version,
             _network_values(network),
         )
-        return Network(id=network.id, **_network_values(network), version=version)
+        return await self.get(network.id)
 
     async def get(self, network_id: int) -> Network:
         """One network by id."""
@@ -78,6 +80,7 @@ def _network_values(network: Network) -> dict[str, Any]:
         "prefecture": network.prefecture,
         "approach_reminder_months": network.approach_reminder_months,
         "approach_escalation_months": network.approach_escalation_months,
+        "timing": timing_to_json(network.timing),
     }
 
 

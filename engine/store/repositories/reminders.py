@@ -44,6 +44,7 @@ DUE_COLUMNS = (
     partners.c.id.label("partner_id"),
     partners.c.name.label("partner_name"),
     networks.c.name.label("network_name"),
+    networks.c.timing.label("network_timing"),
 )
 DUE_FROM = (
     due_items.join(collaborations, collaborations.c.id == due_items.c.collaboration_id)

@@ -32,9 +32,9 @@ from engine.domain.collaboration import (
     Renewal,
     Scorecard,
 )
-from engine.domain.network import Network
 from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.errors import NotFound
+from engine.store.repositories.directory import network_from_mapping
 from engine.store.tables import (
     activities,
     busy_seasons,
@@ -123,7 +123,7 @@ async def load_file(
                 for _, sm, sd, em, ed, note in sorted(_rows(lists["seasons"]))
             ),
         ),
-        network=Network(**_fields(Network, parts["networks"])),
+        network=network_from_mapping(parts["networks"]),
         activities=tuple(
             sorted(
                 (_activity(collaboration_id, values) for values in _rows(lists["activities"])),

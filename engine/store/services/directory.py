@@ -8,7 +8,7 @@ from engine.domain.users import Actor, User
 from engine.errors import InvalidInput
 from engine.i18n import N_
 from engine.store.repositories.members import Members
-from engine.store.services.context import Context
+from engine.store.services.context import Context, refresh_due_items
 from engine.store.uow import reading, writing
 
 
@@ -30,13 +30,33 @@ class DirectoryService:
         return saved
 
     async def update_network(self, network: Network, actor: Actor) -> Network:
-        """Change a network's name or timing settings, checking its version."""
+        """Change a network's name or timing settings, checking its version.
+
+        New timing settings move the due dates of the network's collaborations
+        in the same transaction.
+        """
         network.validate()
+        self._check_overrides(network)
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
+            before = await uow.networks.get(network.id)  # type: ignore[arg-type]
             saved = await uow.networks.update(network)
             await uow.audit.record(now, actor, "network.update", "network", saved.id)
+            if saved.timing_settings() != before.timing_settings():
+                for cid in await uow.collaborations.ids_in_network(saved.id):  # type: ignore[arg-type]
+                    await refresh_due_items(self.ctx, uow, await uow.records.load_file(cid), now)
         return saved
+
+    def _check_overrides(self, network: Network) -> None:
+        rules = {rule.name: rule for rule in self.ctx.workflow.timing}
+        errors = {}
+        for name, override in network.timing.items():
+            if name not in rules:
+                errors[f"timing.{name}"] = N_("There is no such reminder.")
+            elif (problem := rules[name].override_problem(override)) is not None:
+                errors[f"timing.{name}"] = problem
+        if errors:
+            raise InvalidInput(errors)
 
     async def networks(self) -> list[Network]:
         """Every network."""

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 
 from engine.clock import local_date
 from engine.domain.mail import Mail, MailKind
+from engine.domain.network import timing_from_json
 from engine.domain.partner import BusySeason
 from engine.domain.reminders import DueItem, DueStatus
 from engine.domain.users import Actor, Role, User
@@ -113,7 +114,8 @@ class ReminderService:
         for row in live:
             rule = self.rules[row.rule]
             owner = owners.get(row.owner_id) if row.owner_id is not None else None
-            if rule.recipients == Recipients.OWNER:
+            settings = timing_from_json(row.network_timing)
+            if rule.recipients_for(settings) == Recipients.OWNER:
                 order = (Role.COORDINATOR, Role.MANAGER)
                 people = [owner] if owner is not None and owner.active else []
             else:

@@ -1,0 +1,436 @@
+"""Outbox delivery throughput to a loopback SMTP server, in messages per second.
+
+Queues M messages with Japanese subject and body in a migrated SQLite file
+(through ``Outbox.add``, as the scan does) and times
+``DeliveryService(ctx, SmtpTransport(...)).deliver(limit=M)`` until all are
+sent, against sending the same prebuilt messages with ``aiosmtplib.send``
+directly, one connection per message as our transport does, without the
+database. The server is aiosmtpd in a child process on 127.0.0.1 that accepts
+everything and counts; each repeat must arrive exactly M times.
+
+Run: ``python -m bench.outbox_delivery [--quick] [--repeats N] [--profile]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import gc
+import io
+import multiprocessing
+import pstats
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import aiosmtplib
+from aiosmtpd.smtp import SMTP
+from sqlalchemy import select
+
+from bench._stats import NOW, environment, median, p95, parse_args, verdict
+from engine.calendar import BusinessCalendar
+from engine.clock import FixedClock
+from engine.domain.mail import Mail, MailKind
+from engine.mail import SmtpTransport, build_message
+from engine.store import migrate
+from engine.store.database import Database
+from engine.store.repositories.outbox import queued_from
+from engine.store.services import Context
+from engine.store.services.delivery import DeliveryService
+from engine.store.tables import outbox
+from engine.store.uow import reading, writing
+from workflows.collaboration import COLLABORATION
+
+TARGET_RATIO = 1.5
+"""Direct aiosmtplib throughput over ours: the outbox bookkeeping may cost at most half again."""
+MAIL_FROM = "mimamori@example.jp"
+HOST = "127.0.0.1"
+
+PARTNERS = ("みどり信用金庫", "やまびこ生活協同組合", "ひかり郵便局", "あおぞら新聞販売店")
+NOTICES = (
+    "承認期間の終わりが近づいています。覚書の締結を進めてください。",
+    "3週間、協議の記録がありません。次回の協議を設定してください。",
+    "評価のチェックポイントが近づいています。",
+    "更新審査の期日まで30日です。",
+)
+
+
+def japanese_mail(i: int) -> Mail:
+    """A reminder like the scan writes: Japanese subject and body, about 500 characters."""
+    partner = PARTNERS[i % len(PARTNERS)]
+    notice = NOTICES[i % len(NOTICES)]
+    body = "\n".join(
+        (
+            f"山田 花子{i % 50:02d} 様",
+            "",
+            "みどり市見守りネットワークの連携についてお知らせします。",
+            notice,
+            "",
+            f"協力事業者: {partner}",
+            "ネットワーク: みどり市見守りネットワーク",
+            "段階: 接触中",
+            "期日: 2026年4月6日月曜日",
+            "",
+            f"{partner}の繁忙期(年度末)にあたります。"
+            "2026年4月7日火曜日以降の連絡をご検討ください。",
+            "",
+            f"カードを開く: http://127.0.0.1:8000/board#card-{i + 1}",
+            "",
+            "-- ",
+            "このメッセージは見守りネットワーク連携管理システムから自動送信されています。"
+            "返信しないでください。",
+        )
+    )
+    return Mail(
+        dedupe_key=f"due:{i + 1}:2026-04-06:{i % 50 + 1}",
+        kind=MailKind.REMINDER,
+        to_addr=f"user{i % 50:02d}@example.jp",
+        subject=f"[見守り] {partner}: {notice}",
+        body=body + "\n",
+    )
+
+
+# --- The SMTP server, in its own process -----------------------------------------------------
+
+
+class CountingHandler:
+    """Accepts every message and counts it; keeps the first one of each run for checking."""
+
+    def __init__(self, counter: Any, sample: str) -> None:
+        self.counter = counter
+        self.sample = sample
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        with self.counter.get_lock():
+            self.counter.value += 1
+            first = self.counter.value == 1
+        if first:
+            _keep(self.sample, envelope.content)
+        return "250 OK"
+
+
+def _keep(path: str, content: bytes) -> None:
+    """Write the sample (once per run, a few kB: blocking the server's loop is harmless)."""
+    Path(path).write_bytes(content)
+
+
+def serve(port: int, counter: Any, sample: str, ready: Any, stop: Any) -> None:
+    """The child process: aiosmtpd on 127.0.0.1:port until ``stop`` is set."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        handler = CountingHandler(counter, sample)
+        server = await loop.create_server(
+            lambda: SMTP(handler, hostname="bench.localhost"), HOST, port
+        )
+        ready.set()
+        await loop.run_in_executor(None, stop.wait)
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(main())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: Any
+    port: int
+    counter: Any
+    sample: Path
+    stop: Any
+
+    def reset(self) -> None:
+        with self.counter.get_lock():
+            self.counter.value = 0
+        self.sample.unlink(missing_ok=True)
+
+    @property
+    def received(self) -> int:
+        return int(self.counter.value)
+
+
+def start_server(folder: Path) -> Server:
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 0)
+    ready, stop = spawn.Event(), spawn.Event()
+    port = free_port()
+    sample = folder / "first.eml"
+    process = spawn.Process(
+        target=serve, args=(port, counter, str(sample), ready, stop), daemon=True
+    )
+    process.start()
+    if not ready.wait(30):
+        process.kill()
+        raise RuntimeError("the SMTP server did not start")
+    return Server(process, port, counter, sample, stop)
+
+
+# --- The methods ------------------------------------------------------------------------------
+
+
+class TimedTransport:
+    """SmtpTransport, with the time of every send recorded."""
+
+    def __init__(self, inner: SmtpTransport) -> None:
+        self.inner = inner
+        self.sends: list[float] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        start = time.perf_counter_ns()
+        await self.inner.send(message)
+        self.sends.append((time.perf_counter_ns() - start) / 1000)
+
+
+@dataclass
+class Run:
+    seconds: float
+    sends: list[float]
+    """µs per message handed to the server (empty when not measured per message)."""
+
+
+Method = Callable[[], Awaitable[Run]]
+
+
+@dataclass
+class Series:
+    rates: list[float] = field(default_factory=list)
+    sends: list[float] = field(default_factory=list)
+    overheads: list[float] = field(default_factory=list)
+    """µs per message outside the send (ours: claim, build, mark sent)."""
+    received: list[int] = field(default_factory=list)
+
+    def add(self, run: Run, m: int, received: int) -> None:
+        self.rates.append(m / run.seconds)
+        self.received.append(received)
+        if run.sends:
+            self.sends.extend(run.sends)
+            self.overheads.append((run.seconds * 1e6 - sum(run.sends)) / m)
+
+    @property
+    def rate(self) -> float:
+        return median(self.rates)
+
+
+async def queue(ctx: Context, m: int) -> list[EmailMessage]:
+    """Queue ``m`` messages; return them as the sender builds them (for the baseline)."""
+    mails = [japanese_mail(i) for i in range(m)]
+    for start in range(0, m, 500):
+        async with writing(ctx.db) as uow:
+            await uow.outbox.add(mails[start : start + 500], NOW, ctx.mail_domain)
+    async with reading(ctx.db) as uow:
+        rows = await uow.conn.execute(select(outbox).order_by(outbox.c.id))
+        return [build_message(queued_from(r), ctx.mail_from) for r in rows]
+
+
+async def requeue(db: Database) -> None:
+    """Every message back to queued and due, as if never attempted."""
+    async with db.write() as conn:
+        await conn.exec_driver_sql(
+            "UPDATE outbox SET status = 'queued', attempts = 0, lease_until = NULL, "
+            "sent_at = NULL, last_error = '', next_attempt_at = ?",
+            (NOW.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"),),
+        )
+
+
+async def sent_count(db: Database) -> int:
+    async with db.read() as conn:
+        result = await conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status = 'sent'")
+        return int(result.scalar_one())
+
+
+def methods(ctx: Context, port: int, messages: list[EmailMessage]) -> dict[str, Method]:
+    m = len(messages)
+
+    async def ours() -> Run:
+        await requeue(ctx.db)
+        transport = TimedTransport(SmtpTransport(HOST, port, None, None, starttls=False))
+        gc.collect()
+        start = time.perf_counter()
+        report = await DeliveryService(ctx, transport).deliver(limit=m)
+        seconds = time.perf_counter() - start
+        if report.sent != m or report.retried or report.failed:
+            raise RuntimeError(f"deliver: {report}, wanted {m} sent")
+        if await sent_count(ctx.db) != m:
+            raise RuntimeError("the outbox does not show every message sent")
+        return Run(seconds, transport.sends)
+
+    async def direct() -> Run:
+        sends = []
+        gc.collect()
+        start = time.perf_counter()
+        for message in messages:
+            begun = time.perf_counter_ns()
+            await aiosmtplib.send(
+                message,
+                hostname=HOST,
+                port=port,
+                username=None,
+                password=None,
+                start_tls=False,
+                timeout=30,
+            )
+            sends.append((time.perf_counter_ns() - begun) / 1000)
+        return Run(time.perf_counter() - start, sends)
+
+    async def one_connection() -> Run:
+        gc.collect()
+        start = time.perf_counter()
+        client = aiosmtplib.SMTP(hostname=HOST, port=port, start_tls=False, timeout=30)
+        async with client:
+            for message in messages:
+                await client.send_message(message)
+        return Run(time.perf_counter() - start, [])
+
+    return {"ours": ours, "direct": direct, "one-connection": one_connection}
+
+
+def check_sample(server: Server, first: EmailMessage) -> None:
+    """The first message the server got is the first one queued, Japanese text intact."""
+    got = message_from_bytes(server.sample.read_bytes(), policy=default)
+    problems = [
+        name
+        for name, ok in (
+            ("Subject", got["Subject"] == first["Subject"]),
+            ("Message-ID", got["Message-ID"] == first["Message-ID"]),
+            ("Auto-Submitted", got["Auto-Submitted"] == "auto-generated"),
+            ("body", got.get_content() == first.get_content()),  # type: ignore[attr-defined]
+        )
+        if not ok
+    ]
+    if problems:
+        raise RuntimeError(f"the received message differs in {', '.join(problems)}")
+
+
+async def run(m: int, repeats: int, profile: bool) -> int:
+    with tempfile.TemporaryDirectory(prefix="mimamori-bench-") as name:
+        folder = Path(name)
+        server = start_server(folder)
+        db = Database(f"sqlite:///{folder / 'bench.db'}")
+        try:
+            await migrate.upgrade(db)
+            ctx = Context(
+                db=db,
+                workflow=COLLABORATION,
+                clock=FixedClock(NOW),
+                calendar=BusinessCalendar(),
+                mail_from=MAIL_FROM,
+            )
+            messages = await queue(ctx, m)
+            size = sum(len(message.as_bytes()) for message in messages) / m
+            print(
+                f"  {m} messages queued, {size:,.0f} bytes each on the wire on average "
+                f"(UTF-8 body, RFC 2047 subject); aiosmtpd in a child process on {HOST}"
+            )
+            timed = methods(ctx, server.port, messages)
+            series = {name: Series() for name in timed}
+
+            # Warm-up: a short run of each on the first messages (connections, imports, caches).
+            warm = methods(ctx, server.port, messages[:50])
+            for method in warm.values():
+                await method()
+
+            order = list(timed)
+            for k in range(repeats):
+                for name in order[k % len(order) :] + order[: k % len(order)]:
+                    server.reset()
+                    result = await timed[name]()
+                    series[name].add(result, m, server.received)
+                    check_sample(server, messages[0])
+
+            profiled = ""
+            if profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                await timed["ours"]()
+                profiler.disable()
+                profiled = profile_report(profiler, 15)
+        finally:
+            await db.dispose()
+            server.stop.set()
+            server.process.join(10)
+            if server.process.is_alive():
+                server.process.kill()
+
+    return report(series, m, repeats, profiled)
+
+
+def profile_report(profiler: cProfile.Profile, limit: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(limit)
+    lines = [
+        line
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
+    ]
+    return "\n".join("    " + line for line in lines)
+
+
+def report(series: dict[str, Series], m: int, repeats: int, profiled: str) -> int:
+    ours, direct, single = series["ours"], series["direct"], series["one-connection"]
+    print(f"\n  messages per second (median over {repeats} repeats; slowest repeat in brackets):")
+    rows = (
+        ("ours: DeliveryService.deliver + SmtpTransport", ours),
+        ("direct: aiosmtplib.send per message", direct),
+        ("one connection for all (reference)", single),
+    )
+    for label, s in rows:
+        print(f"    {label:<48} {s.rate:>8,.0f}  ({min(s.rates):,.0f})")
+    print("  per message, µs (median / p95):")
+    print(
+        f"    {'send inside deliver (SmtpTransport.send)':<48} "
+        f"{median(ours.sends):>8,.0f} / {p95(ours.sends):,.0f}"
+    )
+    print(
+        f"    {'aiosmtplib.send, direct':<48} "
+        f"{median(direct.sends):>8,.0f} / {p95(direct.sends):,.0f}"
+    )
+    print(
+        f"    {'deliver outside the send (claim, build, mark)':<48} "
+        f"{median(ours.overheads):>8,.0f}   (total time - sends) / M, median of repeats"
+    )
+    ratio = direct.rate / ours.rate
+    print(
+        f"  direct / ours = {ratio:.2f}x (target ≤ {TARGET_RATIO}x: "
+        f"{verdict(ratio, TARGET_RATIO)}); one connection / direct = "
+        f"{single.rate / direct.rate:.2f}x"
+    )
+    if profiled:
+        print("  profile of one more run of ours (main thread):")
+        print(profiled)
+    wrong = {name: s.received for name, s in series.items() if any(r != m for r in s.received)}
+    if wrong:
+        print(f"\n  FAILED: the server did not receive exactly {m} per repeat: {wrong}")
+        return 1
+    print(f"\n  server received exactly {m} messages in every repeat of every method: OK")
+    return 0
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    m = 200 if args.quick else 2000
+    repeats = args.repeats or (3 if args.quick else 5)
+    begun = time.perf_counter()
+    print("outbox_delivery: the outbox sent over SMTP to a loopback server")
+    print(f"  {environment()}; FixedClock at {NOW.isoformat()}; M = {m}; {repeats} repeats")
+    status = asyncio.run(run(m, repeats, args.profile))
+    print(f"\n  total run time {time.perf_counter() - begun:.1f} s")
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
