@@ -31,3 +31,5 @@ test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m bench.allowed_events --quick
 	$(BIN)/python -m bench.fire_event --quick
+	$(BIN)/python -m bench.reminder_scan --quick
+	$(BIN)/python -m bench.outbox_delivery --quick

@@ -27,6 +27,7 @@ import asyncio
 import cProfile
 import gc
 import io
+import os
 import pstats
 import random
 import sqlite3
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -219,8 +221,9 @@ def grow(path: Path, pop: Population, total: int, *, plant_due: bool, seed: int 
 
     Collaboration i (0-based) is in network i mod K (K = total / 1000) with
     partner i div 2 and one of the network's coordinators as owner. With
-    ``plant_due``, DUE evenly spread collaborations get one pending item due
-    today (three in four) or in the last five days (missed or snoozed).
+    ``plant_due``, DUE collaborations spread over the range (and the networks)
+    get one pending item due today, or for about one in seven up to five days
+    ago (a missed scan, or snoozed until today).
     """
     rng = random.Random(seed + pop.collaborations)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -237,7 +240,10 @@ def grow(path: Path, pop: Population, total: int, *, plant_due: bool, seed: int 
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
     start = pop.collaborations
-    stride = max(1, (total - start) // DUE) if plant_due else 0
+    # One due item in each stretch of `stride` collaborations, at a varying place in it so
+    # that the due items fall in many networks (network = i mod `networks`).
+    stride = max(1, (total - start) // DUE)
+    chosen = {start + k * stride + (k * 37) % stride for k in range(DUE)} if plant_due else set()
     planted = 0
     all_rules = list(RULES)
     history_status = ("notified", "acknowledged", "acknowledged", "acknowledged", "cancelled")
@@ -265,7 +271,7 @@ def grow(path: Path, pop: Population, total: int, *, plant_due: bool, seed: int 
     for i in range(start, total):
         cid = i + 1
         n = i % networks
-        due_here = plant_due and planted < DUE and (i - start) % stride == stride // 2
+        due_here = i in chosen
         if due_here:
             state, due_rule = DUE_KINDS[planted % len(DUE_KINDS)]
         else:
@@ -361,6 +367,12 @@ def grow(path: Path, pop: Population, total: int, *, plant_due: bool, seed: int 
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode=WAL")  # as production runs it
     conn.close()
+    # Write the file out now, so that the kernel's writeback does not run under the timings.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     pop.collaborations = total
     if plant_due and planted != DUE:
         raise RuntimeError(f"planted {planted} due items, wanted {DUE}")
@@ -395,7 +407,7 @@ def explain(conn: sqlite3.Connection, title: str, sql: str, params: Sequence[Any
 
 
 async def captured_due_now(db: Database, after: tuple[date, int] | None) -> tuple[str, Any]:
-    """The SQL and parameters ``Reminders.due_now`` sends to SQLite."""
+    """The SQL and parameters ``Reminders.due_now`` sends to the database."""
     seen: list[tuple[str, Any]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -449,6 +461,7 @@ class SizeResult:
     series: dict[str, Samples]
     full_scan: Samples
     plans: list[Plan]
+    statements: Counter[str]
     profile: str = ""
 
 
@@ -540,6 +553,9 @@ async def measure(
             explain(lib, "raw SELECT, due_items NOT INDEXED (reference)", unindexed, (_day(TODAY),))
         )
 
+        await reset()
+        statements = await count_statements(db, scan)
+
         profiled = ""
         if profile:
             await reset()
@@ -559,11 +575,35 @@ async def measure(
             series,
             full_scan,
             plans,
+            statements,
             profiled,
         )
     finally:
         lib.close()
         await db.dispose()
+
+
+async def count_statements(db: Database, scan: Query) -> Counter[str]:
+    """The SQL statements one scan sends, by kind (``SELECT users``, ``UPDATE due_items``)."""
+    seen: Counter[str] = Counter()
+
+    def count(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        words = statement.split()
+        verb = words[0].upper()
+        if verb == "SELECT" and "FROM" in words:
+            table = words[words.index("FROM") + 1]
+        elif verb in ("INSERT", "DELETE"):
+            table = words[2]
+        else:
+            table = words[1] if len(words) > 1 else ""
+        seen[f"{verb} {table}"] += 1
+
+    sa_event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await scan()
+    finally:
+        sa_event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return seen
 
 
 def _megabytes(path: Path) -> float:
@@ -637,6 +677,8 @@ def report(result: SizeResult, due: int, mails: int) -> bool:
         f"raw-async / stdlib = {s['raw-async'].median / s['stdlib'].median:.2f}x, "
         f"NOT INDEXED / stdlib = {result.full_scan.median / s['stdlib'].median:,.0f}x"
     )
+    parts = ", ".join(f"{kind} {k}" for kind, k in result.statements.most_common())
+    print(f"  SQL statements in one scan: {sum(result.statements.values())} ({parts})")
     if result.profile:
         print("  profile of one more scan (main thread; the worker thread shows up as waiting):")
         print(result.profile)

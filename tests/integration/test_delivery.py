@@ -248,6 +248,7 @@ async def test_a_slow_run_hands_back_messages_before_their_lease_ends(
     first, *rest = await outbox(ctx, cid)
     assert first.status == MailStatus.SENT
     assert {q.status for q in rest} == {MailStatus.QUEUED}
+    assert {q.attempts for q in rest} == {0}  # handed back unsent: no attempt was made
     assert await DeliveryService(ctx, transport).deliver() == DeliveryReport(sent=1)
 
 

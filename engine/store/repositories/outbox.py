@@ -104,6 +104,19 @@ class Outbox:
             )
         )
 
+    async def release(self, mail_ids: Sequence[int], at: datetime) -> None:
+        """Hand claimed messages back unsent: the attempt they were claimed for did not happen."""
+        await self.conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(mail_ids), outbox.c.status == str(MailStatus.SENDING))
+            .values(
+                status=str(MailStatus.QUEUED),
+                next_attempt_at=at,
+                lease_until=None,
+                attempts=outbox.c.attempts - 1,
+            )
+        )
+
     async def failed(self, mail_id: int, error: str) -> None:
         """Give up on a message; it stays visible with the reason."""
         await self.conn.execute(

@@ -120,19 +120,24 @@ class Reminders:
                 update(due_items).where(due_items.c.id.in_(list(item_ids))).values(**values)
             )
 
-    async def recipients(self, network_id: int, role: str) -> list[User]:
-        """Active users with ``role`` who are members of the network, by id."""
+    async def recipients_by_network(
+        self, network_ids: Collection[int], role: str
+    ) -> dict[int, list[User]]:
+        """For each network, its active members with ``role``, by id: one query for all."""
         rows = await self.conn.execute(
-            select(users)
+            select(users, memberships.c.network_id.label("member_of"))
             .join(memberships, memberships.c.user_id == users.c.id)
             .where(
-                memberships.c.network_id == network_id,
+                memberships.c.network_id.in_(list(network_ids)),
                 users.c.role == role,
                 users.c.active.is_(True),
             )
-            .order_by(users.c.id)
+            .order_by(memberships.c.network_id, users.c.id)
         )
-        return [user_from(r) for r in rows]
+        found: dict[int, list[User]] = {}
+        for row in rows:
+            found.setdefault(row.member_of, []).append(user_from(row))
+        return found
 
     async def users_by_ids(self, user_ids: Iterable[int]) -> dict[int, User]:
         """Users by id (inactive ones included); unknown ids are left out."""

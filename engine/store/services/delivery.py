@@ -113,5 +113,4 @@ class DeliveryService:
     async def _release(self, batch: list[QueuedMail]) -> None:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            for queued in batch:
-                await uow.outbox.retry(queued.id, now, queued.last_error)
+            await uow.outbox.release([queued.id for queued in batch], now)

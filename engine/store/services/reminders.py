@@ -102,12 +102,14 @@ class ReminderService:
         live = [r for r in rows if r.id not in lapsed]
         owners = await repo.users_by_ids(r.owner_id for r in live if r.owner_id is not None)
         seasons = await repo.busy_seasons(r.partner_id for r in live)
-        staff: dict[tuple[int, Role], list[User]] = {}
+        network_ids = {r.network_id for r in live}
+        staff = {  # every network's coordinators and managers: two queries per batch
+            role: await repo.recipients_by_network(network_ids, role) if live else {}
+            for role in (Role.COORDINATOR, Role.MANAGER)
+        }
 
-        async def members(network_id: int, role: Role) -> list[User]:
-            if (network_id, role) not in staff:
-                staff[network_id, role] = await repo.recipients(network_id, role)
-            return staff[network_id, role]
+        def members(network_id: int, role: Role) -> list[User]:
+            return staff[role].get(network_id, [])
 
         mails: list[Mail] = []
         notified: list[int] = []
@@ -122,7 +124,7 @@ class ReminderService:
                 order, people = (Role.MANAGER, Role.COORDINATOR), []
             for role in order:  # the fallbacks, while nobody is found
                 if not people:
-                    people = await members(row.network_id, role)
+                    people = members(row.network_id, role)
             if not people:
                 continue  # stays pending: it goes out once someone is assigned
             contact_on = max(today, row.due_on)
