@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, func, insert, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.collaboration import Collaboration, HistoryEntry
 from engine.errors import NotFound, VersionConflict
+from engine.store.repositories.inserts import insert_ignoring_duplicates
 from engine.store.tables import collaborations, due_items, history
 
 # Statements on the path of every move, built once: building one costs ~0.1 ms.
@@ -203,7 +202,9 @@ class Collaborations:
         """
         if new:
             await self.conn.execute(
-                _insert_ignoring_duplicates(self.conn.dialect.name),
+                insert_ignoring_duplicates(
+                    due_items, self.conn.dialect.name, "collaboration_id", "rule", "due_on"
+                ),
                 [{**w, "collaboration_id": collaboration_id, "created_at": now} for w in new],
             )
         await self.conn.execute(
@@ -219,12 +220,3 @@ class Collaborations:
             .order_by(due_items.c.due_on, due_items.c.rule)
         )
         return list(rows)
-
-
-@cache
-def _insert_ignoring_duplicates(dialect: str) -> Insert:
-    """INSERT … ON CONFLICT DO NOTHING on the occurrence key, for SQLite and PostgreSQL."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(due_items).on_conflict_do_nothing(
-        index_elements=["collaboration_id", "rule", "due_on"]
-    )

@@ -215,17 +215,18 @@ class Users:
     async def by_email(self, email: str) -> User | None:
         """A user by e-mail, case-insensitively."""
         row = (await self.conn.execute(select(users).where(users.c.email == email.lower()))).first()
-        return _user_from(row) if row else None
+        return user_from(row) if row else None
 
     async def get(self, user_id: int) -> User:
         """One user by id."""
         row = (await self.conn.execute(select(users).where(users.c.id == user_id))).first()
         if row is None:
             raise NotFound("user", user_id)
-        return _user_from(row)
+        return user_from(row)
 
 
-def _user_from(row: Row[Any]) -> User:
+def user_from(row: Row[Any]) -> User:
+    """Map a users row to the record."""
     return User(
         id=row.id,
         email=row.email,

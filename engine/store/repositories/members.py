@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from engine.store.repositories.inserts import insert_ignoring_duplicates
 from engine.store.tables import memberships
 
 
@@ -20,7 +18,9 @@ class Members:
     async def add(self, user_id: int, network_id: int) -> bool:
         """Make a user a member of a network; False when they already were."""
         result = await self.conn.execute(
-            _insert_ignoring_duplicates(self.conn.dialect.name),
+            insert_ignoring_duplicates(
+                memberships, self.conn.dialect.name, "user_id", "network_id"
+            ),
             {"user_id": user_id, "network_id": network_id},
         )
         return result.rowcount == 1
@@ -33,11 +33,3 @@ class Members:
             .order_by(memberships.c.network_id)
         )
         return list(rows.scalars())
-
-
-@cache
-def _insert_ignoring_duplicates(dialect: str) -> Insert:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(memberships).on_conflict_do_nothing(
-        index_elements=["user_id", "network_id"]
-    )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.mail import Mail, MailKind, MailStatus, QueuedMail
+from engine.store.repositories.inserts import insert_ignoring_duplicates
 from engine.store.tables import outbox
 
 
@@ -34,7 +33,7 @@ class Outbox:
         if not mails:
             return
         await self.conn.execute(
-            _insert_ignoring_duplicates(self.conn.dialect.name),
+            insert_ignoring_duplicates(outbox, self.conn.dialect.name, "dedupe_key"),
             [
                 {
                     "dedupe_key": m.dedupe_key,
@@ -154,9 +153,3 @@ def queued_from(row: Row[Any]) -> QueuedMail:
         created_at=row.created_at,
         last_error=row.last_error,
     )
-
-
-@cache
-def _insert_ignoring_duplicates(dialect: str) -> Insert:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])

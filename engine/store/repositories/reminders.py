@@ -14,6 +14,7 @@ from engine.domain.partner import BusySeason
 from engine.domain.reminders import OPEN_STATUSES, DueItem, DueStatus
 from engine.domain.users import User
 from engine.errors import NotFound
+from engine.store.repositories.directory import user_from
 from engine.store.tables import (
     busy_seasons,
     collaborations,
@@ -222,15 +223,3 @@ def _open_items(user_id: int, in_networks: bool, due_until: date | None) -> Sele
     if due_until is not None:
         query = query.where(due_items.c.due_on <= due_until)
     return query
-
-
-def user_from(row: Row[Any]) -> User:
-    """Map a users row to the record."""
-    return User(
-        id=row.id,
-        email=row.email,
-        name=row.name,
-        role=row.role,
-        active=row.active,
-        locale=row.locale,
-    )
