@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from engine.store.database import Database
-from engine.store.tables import collaborations, due_items, networks, partners, users
+from engine.store.tables import collaborations, due_items, networks, outbox, partners, users
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,7 @@ class CardRow:
     state_entered_at: datetime
     last_activity_on: date | None
     next_due_on: date | None
+    failed_mails: int
 
 
 async def pipeline(db: Database, network_id: int | None = None) -> list[CardRow]:
@@ -35,6 +36,12 @@ async def pipeline(db: Database, network_id: int | None = None) -> list[CardRow]
     next_due = (
         select(func.min(due_items.c.due_on))
         .where(due_items.c.collaboration_id == collaborations.c.id, due_items.c.status == "pending")
+        .scalar_subquery()
+    )
+    failed_mails = (
+        select(func.count())
+        .select_from(outbox)
+        .where(outbox.c.collaboration_id == collaborations.c.id, outbox.c.status == "failed")
         .scalar_subquery()
     )
     query = (
@@ -52,6 +59,7 @@ async def pipeline(db: Database, network_id: int | None = None) -> list[CardRow]
             collaborations.c.state_entered_at,
             collaborations.c.last_activity_on,
             next_due.label("next_due_on"),
+            failed_mails.label("failed_mails"),
         )
         .join(networks, networks.c.id == collaborations.c.network_id)
         .join(partners, partners.c.id == collaborations.c.partner_id)

@@ -25,7 +25,9 @@ async def client(tmp_path):
     ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(START))
     await builders.candidate(ctx, "<script>alert('x')</script>商店")
     await db.dispose()
-    app = create_app(Settings(database_url=url, allowed_hosts=("testserver.local",)))
+    app = create_app(
+        Settings(database_url=url, allowed_hosts=("testserver.local",), mail_dir=tmp_path)
+    )
     async with AsyncTestClient(app=app) as client:
         yield client
 
@@ -72,3 +74,33 @@ async def test_the_language_choice_is_remembered_across_pages(client):
 async def test_the_language_switch_never_redirects_off_site(client):
     switched = await client.get("/lang/en?next_url=//evil.example", follow_redirects=False)
     assert switched.headers["location"] == "/board"
+
+
+async def test_a_card_says_when_its_reminder_mail_could_not_be_delivered(tmp_path):
+    from datetime import UTC, datetime
+
+    from engine.clock import FixedClock
+    from engine.domain.mail import Mail, MailKind
+    from engine.store.uow import writing
+    from tests.integration.conftest import START
+
+    url = f"sqlite:///{tmp_path / 'failed.db'}"
+    db = Database(url)
+    await migrate.upgrade(db)
+    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(START))
+    cid = await builders.candidate(ctx, "あおば生協")
+    async with writing(db) as uow:
+        await uow.outbox.add(
+            [Mail("due:x", MailKind.REMINDER, "nobody@example.jp", "件名", "本文", None, cid)],
+            datetime.now(UTC),
+            "localhost",
+        )
+        (queued,) = await uow.outbox.for_collaboration(cid)
+        await uow.outbox.failed(queued.id, "550 5.1.1 mailbox unavailable")
+    await db.dispose()
+    app = create_app(
+        Settings(database_url=url, allowed_hosts=("testserver.local",), mail_dir=tmp_path)
+    )
+    async with AsyncTestClient(app=app) as client:
+        page = await client.get("/board")
+    assert "リマインダーメール1件を配信できませんでした" in page.text
