@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
 import platform
+import pstats
 import statistics
 import sys
 from collections.abc import Sequence
@@ -47,3 +50,16 @@ def verdict(value: float, target: float, *, lower_is_better: bool = True) -> str
     """'OK' or 'MISSED' against a target."""
     ok = value <= target if lower_is_better else value >= target
     return "OK" if ok else "MISSED"
+
+
+def profile_report(profiler: cProfile.Profile, limit: int) -> str:
+    """The top ``limit`` functions by own time, indented for a report."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(limit)
+    lines = [
+        line
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
+    ]
+    return "\n".join("    " + line for line in lines)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import gc
-import io
-import pstats
 import sqlite3
 import tempfile
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 import aiosqlite.core
 from sqlalchemy import event as sa_event
 
-from bench._stats import NOW, environment, median, p95, parse_args, verdict
+from bench._stats import NOW, environment, median, p95, parse_args, profile_report, verdict
 from engine.calendar import BusinessCalendar
 from engine.clock import FixedClock
 from engine.store import migrate
@@ -66,6 +64,14 @@ class Tracked:
         if source == "withdrawn":
             return "reopen", source, "candidate"
         return "withdraw", source, "withdrawn"
+
+
+def _history_row(
+    cid: int, version: int, at: str, name: str, source: str, dest: str
+) -> tuple[object, ...]:
+    """The history row the raw baselines insert, as the service would write it."""
+    comment = COMMENT if name == "withdraw" else ""
+    return (cid, version + 1, at, None, COORDINATOR.name, name, source, dest, comment, "[]")
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -130,19 +136,7 @@ def raw_async(db: Database, clock: FixedClock, tracked: Tracked) -> Fire:
             if result.rowcount != 1:
                 raise RuntimeError(f"collaboration {cid} moved underneath the benchmark")
             await conn.exec_driver_sql(
-                HISTORY_SQL,
-                (
-                    cid,
-                    version + 1,
-                    at,
-                    None,
-                    COORDINATOR.name,
-                    name,
-                    source,
-                    dest,
-                    COMMENT if name == "withdraw" else "",
-                    "[]",
-                ),
+                HISTORY_SQL, _history_row(cid, version, at, name, source, dest)
             )
         tracked.state[cid] = dest
         tracked.version[cid] = version + 1
@@ -165,21 +159,7 @@ def stdlib(path: Path, clock: FixedClock, tracked: Tracked) -> tuple[Fire, sqlit
             cursor = conn.execute(UPDATE_SQL, (dest, at, cid, version))
             if cursor.rowcount != 1:
                 raise RuntimeError(f"collaboration {cid} moved underneath the benchmark")
-            conn.execute(
-                HISTORY_SQL,
-                (
-                    cid,
-                    version + 1,
-                    at,
-                    None,
-                    COORDINATOR.name,
-                    name,
-                    source,
-                    dest,
-                    COMMENT if name == "withdraw" else "",
-                    "[]",
-                ),
-            )
+            conn.execute(HISTORY_SQL, _history_row(cid, version, at, name, source, dest))
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -301,22 +281,6 @@ async def breakdown(ctx: Context, ids: list[int], repeats: int) -> dict[str, flo
         "records.load_file(lock=True)": median(load),
         "refresh_due_items (nothing to change)": median(refresh),
     }
-
-
-def profile_report(profiler: cProfile.Profile, limit: int) -> str:
-    """Top functions by own time and by cumulative time (main thread only)."""
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(limit)
-    stats.sort_stats("cumulative").print_stats(
-        r"(collaborations|records|context|directory|audit|uow|database|spec|firing)\.py", limit
-    )
-    lines = [
-        line
-        for line in out.getvalue().splitlines()
-        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
-    ]
-    return "\n".join("    " + line for line in lines)
 
 
 async def run(n: int, repeats: int, profile: bool, quick: bool) -> None:

@@ -16,9 +16,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import gc
-import io
 import multiprocessing
-import pstats
 import socket
 import sys
 import tempfile
@@ -35,7 +33,7 @@ import aiosmtplib
 from aiosmtpd.smtp import SMTP
 from sqlalchemy import select
 
-from bench._stats import NOW, environment, median, p95, parse_args
+from bench._stats import NOW, environment, median, p95, parse_args, profile_report
 from engine.calendar import BusinessCalendar
 from engine.clock import FixedClock
 from engine.domain.mail import Mail, MailKind
@@ -399,18 +397,6 @@ async def breakdown(ctx: Context, count: int) -> dict[str, float]:
         "outbox.sent in its own write transaction": median(marks),
         "  of which an empty db.write() (BEGIN IMMEDIATE, COMMIT)": median(empties),
     }
-
-
-def profile_report(profiler: cProfile.Profile, limit: int) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(limit)
-    lines = [
-        line
-        for line in out.getvalue().splitlines()
-        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
-    ]
-    return "\n".join("    " + line for line in lines)
 
 
 def report(

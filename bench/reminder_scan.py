@@ -26,9 +26,7 @@ import argparse
 import asyncio
 import cProfile
 import gc
-import io
 import os
-import pstats
 import random
 import sqlite3
 import sys
@@ -45,7 +43,7 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
-from bench._stats import NOW, environment, median, p95, verdict
+from bench._stats import NOW, environment, median, p95, profile_report, verdict
 from engine.calendar import BusinessCalendar
 from engine.clock import FixedClock, local_date
 from engine.store import migrate
@@ -616,18 +614,6 @@ def _fresh(path: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return path
-
-
-def profile_report(profiler: cProfile.Profile, limit: int) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(limit)
-    lines = [
-        line
-        for line in out.getvalue().splitlines()
-        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
-    ]
-    return "\n".join("    " + line for line in lines)
 
 
 def report(result: SizeResult, due: int, mails: int) -> bool:

@@ -39,7 +39,6 @@ async def _set_locale(request: Request) -> None:
         pick_locale(
             request.query_params.get("lang"),
             request.cookies.get("lang"),
-            request.headers.get("accept-language"),
         )
     )
 

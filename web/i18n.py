@@ -22,7 +22,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale.get()).ngettext(singular, plural, n)
 
 
-def pick_locale(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+def pick_locale(query: str | None, cookie: str | None) -> str:
     """The locale asked for by ?lang=, then the cookie, then Japanese by default."""
     for candidate in (query, cookie):
         if candidate in LOCALES:

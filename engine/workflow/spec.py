@@ -183,10 +183,9 @@ class Workflow:
         self, event: Event, snapshot: Any, now: datetime, comment: str | None = None
     ) -> Verdict:
         """All unmet requirements of ``event``, in guard order."""
-        unmet = self._guards_unmet(event, snapshot, now)
-        if event.needs_comment and not (comment and comment.strip()):
-            unmet += (COMMENT_REQUIRED,)
-        return unmet
+        return tuple(
+            r for result in self.check(event, snapshot, now, comment) for r in result.unmet
+        )
 
     def options(self, state: str, snapshot: Any, now: datetime) -> tuple[Option, ...]:
         """Every event offered from ``state`` and, for each, what blocks it (comments aside)."""

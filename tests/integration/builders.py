@@ -18,7 +18,7 @@ from engine.domain.collaboration import (
 )
 from engine.domain.network import Network
 from engine.domain.partner import BusySeason, Contact, Industry, Partner
-from engine.domain.users import Actor
+from engine.domain.users import Actor, User
 from engine.store.services import CollaborationService, Context, DirectoryService, RecordService
 
 COORDINATOR = Actor(None, "山田 花子")
@@ -50,6 +50,23 @@ async def candidate(ctx: Context, name: str = "みどり信用金庫") -> int:
     record = await CollaborationService(ctx).add_candidate(network.id, partner.id, COORDINATOR)
     assert record.id is not None
     return record.id
+
+
+async def approached_with_owner(ctx: Context) -> tuple[int, User]:
+    """A candidate owned by a coordinator who belongs to its network, then approached."""
+    owner = await DirectoryService(ctx).add_user(
+        User(None, "yamada@midori.example.jp", "山田 花子", "coordinator"), COORDINATOR
+    )
+    assert owner.id is not None
+    cid = await candidate(ctx)
+    file = await CollaborationService(ctx).file(cid)
+    await DirectoryService(ctx).add_member(owner.id, file.collaboration.network_id, COORDINATOR)
+    await CollaborationService(ctx).assign(
+        cid, expected_version=1, actor=COORDINATOR, owner_id=owner.id
+    )
+    await complete_scorecard(ctx, cid)
+    await CollaborationService(ctx).fire(cid, "approach", expected_version=2, actor=COORDINATOR)
+    return cid, owner
 
 
 async def complete_scorecard(ctx: Context, cid: int) -> None:

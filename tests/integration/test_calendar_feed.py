@@ -7,31 +7,15 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from engine.domain.users import User
 from engine.errors import NotFound
-from engine.store.services import CollaborationService, DirectoryService
 from engine.store.services.calendar_feed import CalendarFeedService
 from engine.store.tables import users
 from engine.store.uow import writing
 from tests.integration import builders
-from tests.integration.builders import COORDINATOR
-
-
-async def _owner_of_an_approach(ctx) -> User:
-    owner = await DirectoryService(ctx).add_user(
-        User(None, "yamada@midori.example.jp", "山田 花子", "coordinator"), COORDINATOR
-    )
-    cid = await builders.candidate(ctx)
-    await CollaborationService(ctx).assign(
-        cid, expected_version=1, actor=COORDINATOR, owner_id=owner.id
-    )
-    await builders.complete_scorecard(ctx, cid)
-    await CollaborationService(ctx).fire(cid, "approach", expected_version=2, actor=COORDINATOR)
-    return owner
 
 
 async def test_the_feed_lists_open_due_dates_as_all_day_events_with_stable_uids(ctx):
-    owner = await _owner_of_an_approach(ctx)
+    _, owner = await builders.approached_with_owner(ctx)
     feeds = CalendarFeedService(ctx)
     token = await feeds.token(owner.id)
     assert await feeds.token(owner.id) == token  # made once, then kept
@@ -50,7 +34,7 @@ async def test_the_feed_lists_open_due_dates_as_all_day_events_with_stable_uids(
 
 
 async def test_a_revoked_wrong_or_disabled_token_finds_nothing(ctx):
-    owner = await _owner_of_an_approach(ctx)
+    _, owner = await builders.approached_with_owner(ctx)
     feeds = CalendarFeedService(ctx)
     old = await feeds.token(owner.id)
     new = await feeds.revoke(owner.id)

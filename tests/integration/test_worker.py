@@ -17,15 +17,13 @@ from sqlalchemy import update
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.mail import Mail, MailKind, MailStatus
-from engine.domain.users import User
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
+from engine.store.services import Context
 from engine.store.tables import outbox
 from engine.store.uow import reading, writing
 from tasks.worker import worker_settings
 from tests.conftest import require_service
 from tests.integration import builders
-from tests.integration.builders import COORDINATOR
 from tests.integration.smtp import SmtpServer
 from workflows.collaboration import COLLABORATION
 
@@ -42,22 +40,6 @@ async def redis_url():
     yield REDIS_URL
     await client.flushdb()
     await client.aclose()
-
-
-async def _approached_with_owner(ctx: Context) -> tuple[int, User]:
-    owner = await DirectoryService(ctx).add_user(
-        User(None, "yamada@midori.example.jp", "山田 花子", "coordinator"), COORDINATOR
-    )
-    cid = await builders.candidate(ctx)
-    file = await CollaborationService(ctx).file(cid)
-    assert owner.id is not None
-    await DirectoryService(ctx).add_member(owner.id, file.collaboration.network_id, COORDINATOR)
-    await CollaborationService(ctx).assign(
-        cid, expected_version=1, actor=COORDINATOR, owner_id=owner.id
-    )
-    await builders.complete_scorecard(ctx, cid)
-    await CollaborationService(ctx).fire(cid, "approach", expected_version=2, actor=COORDINATOR)
-    return cid, owner
 
 
 def _worker(db: Database, smtp: SmtpServer, redis_url: str, **overrides: Any) -> Worker:
@@ -87,7 +69,7 @@ async def _run(*workers: Worker) -> None:
 
 
 async def test_the_worker_scans_and_delivers_a_due_reminder_exactly_once(ctx, smtp, redis_url):
-    _, owner = await _approached_with_owner(ctx)
+    _, owner = await builders.approached_with_owner(ctx)
 
     await _run(_worker(ctx.db, smtp, redis_url))
     await _run(_worker(ctx.db, smtp, redis_url))  # a second run finds nothing new
@@ -105,7 +87,7 @@ async def test_the_worker_scans_and_delivers_a_due_reminder_exactly_once(ctx, sm
 
 
 async def test_two_workers_at_once_send_each_reminder_once(ctx, smtp, redis_url):
-    await _approached_with_owner(ctx)
+    await builders.approached_with_owner(ctx)
 
     await _run(_worker(ctx.db, smtp, redis_url), _worker(ctx.db, smtp, redis_url))
 

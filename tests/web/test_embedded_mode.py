@@ -11,13 +11,11 @@ from litestar.testing import AsyncTestClient
 
 from engine.clock import FixedClock
 from engine.config import Settings
-from engine.domain.users import User
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
+from engine.store.services import Context
 from engine.store.services.calendar_feed import CalendarFeedService
 from tests.integration import builders
-from tests.integration.builders import COORDINATOR
 from web.app import create_app
 from workflows.collaboration import COLLABORATION
 
@@ -29,15 +27,7 @@ async def _seed(url: str) -> str:
     ctx = Context(
         db=db, workflow=COLLABORATION, clock=FixedClock(datetime.now(UTC) - timedelta(weeks=10))
     )
-    owner = await DirectoryService(ctx).add_user(
-        User(None, "yamada@midori.example.jp", "山田 花子", "coordinator"), COORDINATOR
-    )
-    cid = await builders.candidate(ctx)
-    await CollaborationService(ctx).assign(
-        cid, expected_version=1, actor=COORDINATOR, owner_id=owner.id
-    )
-    await builders.complete_scorecard(ctx, cid)
-    await CollaborationService(ctx).fire(cid, "approach", expected_version=2, actor=COORDINATOR)
+    _, owner = await builders.approached_with_owner(ctx)
     token = await CalendarFeedService(ctx).token(owner.id)
     await db.dispose()
     return token

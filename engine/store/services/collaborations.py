@@ -127,7 +127,6 @@ class CollaborationService:
             else:  # a new cycle starts from fresh records: read them back
                 after = await uow.records.load_file(collaboration_id)
             await refresh_due_items(self.ctx, uow, after, now, before=file)
-        await self.ctx.publish(firing.events)
         return Moved(moved, firing)
 
     async def assign(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,12 +9,9 @@ from engine.calendar import BusinessCalendar
 from engine.clock import Clock, SystemClock, local_date
 from engine.config import Settings
 from engine.domain.collaboration import CollaborationFile
-from engine.events import StateChanged
 from engine.store.database import Database
 from engine.store.uow import UnitOfWork
 from engine.workflow import Workflow
-
-EventHandler = Callable[[Sequence[StateChanged]], Awaitable[None]]
 
 
 @dataclass
@@ -26,7 +22,6 @@ class Context:
     workflow: Workflow
     clock: Clock
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
-    after_commit: list[EventHandler] = field(default_factory=list)
     base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "mimamori@localhost"
 
@@ -45,11 +40,6 @@ class Context:
     def mail_domain(self) -> str:
         """The domain of the sender address, used in Message-IDs."""
         return self.mail_from.rpartition("@")[2] or "localhost"
-
-    async def publish(self, events: Sequence[StateChanged]) -> None:
-        """Hand committed domain events to the registered handlers."""
-        for handler in self.after_commit:
-            await handler(events)
 
 
 async def refresh_due_items(
