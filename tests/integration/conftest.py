@@ -20,7 +20,7 @@ from tests.integration.smtp import smtp  # noqa: F401 - a fixture for every inte
 from workflows.collaboration import COLLABORATION
 
 START = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)  # Monday 6 April 2026, 10:00 in Japan
-TEMPLATE = "mimamori_test_template"
+TEMPLATE_PREFIX = "mimamori_test_template"
 
 
 async def _pg_admin() -> asyncpg.Connection:
@@ -30,24 +30,33 @@ async def _pg_admin() -> asyncpg.Connection:
     )
 
 
-async def _ensure_template() -> None:
+def _template_name() -> str:
+    # One template per migration head, so checkouts at different heads never fight over it.
+    return f"{TEMPLATE_PREFIX}_{migrate.head_revision()}"
+
+
+async def _ensure_template() -> str:
+    template = _template_name()
     admin = await _pg_admin()
     try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", TEMPLATE)
-        if exists:
-            # The template may be from older migrations: rebuild when the head moved.
-            db = Database(str(make_url(POSTGRES_URL).set(database=TEMPLATE)))
-            current = await migrate.current_revision(db)
-            await db.dispose()
-            if current == migrate.head_revision():
-                return
-            await admin.execute(f'DROP DATABASE "{TEMPLATE}"')
-        await admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
+        if await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", template):
+            return template
+        # Built under a temporary name and renamed, so a half-built template is never used.
+        building = f"{template}_{uuid.uuid4().hex[:8]}"
+        await admin.execute(f'CREATE DATABASE "{building}"')
     finally:
         await admin.close()
-    db = Database(str(make_url(POSTGRES_URL).set(database=TEMPLATE)))
+    db = Database(str(make_url(POSTGRES_URL).set(database=building)))
     await migrate.upgrade(db)
     await db.dispose()
+    admin = await _pg_admin()
+    try:
+        await admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+    except asyncpg.DuplicateDatabaseError:  # another process finished first
+        await admin.execute(f'DROP DATABASE "{building}"')
+    finally:
+        await admin.close()
+    return template
 
 
 @pytest.fixture
@@ -64,10 +73,10 @@ async def postgres_db() -> AsyncIterator[Database]:
     """A fresh migrated PostgreSQL database, dropped afterwards."""
     url = make_url(POSTGRES_URL)
     require_service("PostgreSQL", url.host or "127.0.0.1", url.port or 5432)
-    await _ensure_template()
+    template = await _ensure_template()
     name = f"mimamori_test_{uuid.uuid4().hex[:12]}"
     admin = await _pg_admin()
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     await admin.close()
     db = Database(str(url.set(database=name)))
     yield db
