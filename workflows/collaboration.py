@@ -16,10 +16,12 @@ from workflows.collaboration_guards import (
     evaluation_written,
     hearing_logged,
     kpis_measured,
+    memo_approved,
     memorandum_signed,
     plan_ready,
     planner_named,
     renewal_approved,
+    renewal_manager_approved,
     scorecard_complete,
 )
 
@@ -63,7 +65,7 @@ EVENTS = (
         (Stage.APPROACHED,),
         Stage.MEMO_SIGNED,
         N_("Sign the memorandum"),
-        (hearing_logged, memorandum_signed),
+        (hearing_logged, memorandum_signed, memo_approved),
     ),
     Event(
         "start_planning",
@@ -80,7 +82,13 @@ EVENTS = (
         N_("Complete the evaluation"),
         (kpis_measured, evaluation_written),
     ),
-    Event("renew", (Stage.EVALUATED,), Stage.RENEWED, N_("Renew"), (renewal_approved,)),
+    Event(
+        "renew",
+        (Stage.EVALUATED,),
+        Stage.RENEWED,
+        N_("Renew"),
+        (renewal_approved, renewal_manager_approved),
+    ),
     Event(
         "revise_plan",
         (Stage.EVALUATED,),

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.clock import local_date
-from engine.domain.collaboration import FACE_TO_FACE, ActivityKind, CollaborationFile
+from engine.domain.collaboration import (
+    FACE_TO_FACE,
+    ActivityKind,
+    ApprovalKind,
+    CollaborationFile,
+)
 from engine.i18n import N_
 from engine.workflow import PASS, Requirement, Verdict
 
@@ -58,6 +63,11 @@ RENEWAL_APPROVAL = Requirement(
     "renewal.approved_on", N_("Record the date the decision maker approved the renewal.")
 )
 
+MEMO_APPROVAL = Requirement("approval.memo", N_("A manager must approve signing the memorandum."))
+RENEWAL_MANAGER_APPROVAL = Requirement(
+    "approval.renewal", N_("A manager must approve the renewal.")
+)
+
 
 def scorecard_complete(file: CollaborationFile, now: datetime) -> Verdict:
     """The three-level scorecard is rated and names a contact."""
@@ -96,6 +106,11 @@ def memorandum_signed(file: CollaborationFile, now: datetime) -> Verdict:
     if not memo.partner_signatory.strip():
         unmet += (MEMO_PARTNER,)
     return unmet
+
+
+def memo_approved(file: CollaborationFile, now: datetime) -> Verdict:
+    """A manager has approved signing the memorandum."""
+    return PASS if file.approval(ApprovalKind.MEMO) else (MEMO_APPROVAL,)
 
 
 def consultation_started(file: CollaborationFile, now: datetime) -> Verdict:
@@ -164,3 +179,8 @@ def renewal_approved(file: CollaborationFile, now: datetime) -> Verdict:
     if renewal.approved_on is None or renewal.approved_on > local_date(now):
         unmet += (RENEWAL_APPROVAL,)
     return unmet
+
+
+def renewal_manager_approved(file: CollaborationFile, now: datetime) -> Verdict:
+    """A manager has approved this cycle's renewal."""
+    return PASS if file.approval(ApprovalKind.RENEWAL) else (RENEWAL_MANAGER_APPROVAL,)

@@ -276,6 +276,52 @@ class Renewal:
         errors.raise_if_any()
 
 
+class ApprovalKind(StrEnum):
+    """Decisions that need a manager's approval record before the move."""
+
+    MEMO = "memo"
+    RENEWAL = "renewal"
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A manager's approval of a decision, for one plan cycle."""
+
+    kind: str
+    cycle: int
+    approved_by: int | None
+    approver_name: str
+    approved_at: datetime
+    note: str = ""
+
+    def validate(self) -> None:
+        """Raise InvalidInput for an unknown kind or an overlong note."""
+        errors = Errors()
+        if self.kind not in ApprovalKind.__members__.values():
+            errors.add("kind", N_("There is no such approval."))
+        errors.text("note", self.note, required=False)
+        errors.raise_if_any()
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A message on a collaboration, from staff or from the partner through the portal."""
+
+    collaboration_id: int
+    author_id: int | None
+    author_name: str
+    at: datetime
+    body: str
+    from_partner: bool = False
+    id: int | None = None
+
+    def validate(self) -> None:
+        """Raise InvalidInput for an empty or overlong comment."""
+        errors = Errors()
+        errors.text("body", self.body, limit=2000)
+        errors.raise_if_any()
+
+
 @dataclass(frozen=True, slots=True)
 class CollaborationFile:
     """Everything the guards and timing rules look at, read in one go (the snapshot)."""
@@ -290,3 +336,9 @@ class CollaborationFile:
     measurements: tuple[Measurement, ...] = ()
     evaluation: Evaluation | None = None
     renewal: Renewal | None = None
+    approvals: tuple[Approval, ...] = ()
+
+    def approval(self, kind: str) -> Approval | None:
+        """The manager's approval of this kind for the current cycle, if given."""
+        cycle = self.collaboration.cycle
+        return next((a for a in self.approvals if a.kind == kind and a.cycle == cycle), None)

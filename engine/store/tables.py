@@ -86,6 +86,49 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # The secret part of the user's calendar feed URL; replaced to revoke the feed.
     Column("ical_token", String(64), nullable=True, unique=True),
+    # argon2 hash; None for an account that cannot log in with a password yet.
+    Column("password_hash", String(200), nullable=True),
+    Column("password_changed_at", UTCDateTime, nullable=True),
+    # Set for partner users only: the one organisation whose collaborations they see.
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=True, index=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the cookie value: a leaked table does not hand out live sessions.
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("client", String(64), nullable=False, server_default=""),
+    Index("ix_sessions_user_id", "user_id"),
+    Index("ix_sessions_seen_at", "seen_at"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("at", UTCDateTime, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("client", String(64), nullable=False),
+    Index("ix_login_failures_email_at", "email", "at"),
+    Index("ix_login_failures_client_at", "client", "at"),
 )
 
 memberships = Table(
@@ -331,6 +374,35 @@ renewals = Table(
     _version(),
     UniqueConstraint("collaboration_id", "cycle", name="uq_renewals_collaboration_cycle"),
     CheckConstraint("term_years IS NULL OR term_years BETWEEN 1 AND 3", name="term"),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    _id(),
+    _collaboration_fk(),
+    # What is approved: "memo" (signing the memorandum) or "renewal", once per plan cycle.
+    Column("kind", String(20), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("approved_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("approver_name", String(100), nullable=False),
+    Column("approved_at", UTCDateTime, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    UniqueConstraint("collaboration_id", "kind", "cycle", name="uq_approvals_occurrence"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    _id(),
+    _collaboration_fk(),
+    Column("author_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("author_name", String(100), nullable=False),
+    # True when a partner user wrote it through the portal.
+    Column("from_partner", Boolean, nullable=False, server_default=text("false")),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Index("ix_comments_collaboration_at", "collaboration_id", "at"),
 )
 
 audit_log = Table(

@@ -22,6 +22,7 @@ from engine.domain.users import Actor, User
 from engine.store.services import CollaborationService, Context, DirectoryService, RecordService
 
 COORDINATOR = Actor(None, "山田 花子")
+MANAGER = Actor(None, "高橋 誠")
 
 
 async def candidate(ctx: Context, name: str = "みどり信用金庫") -> int:
@@ -95,6 +96,7 @@ async def sign_memo(ctx: Context, cid: int, day: date) -> None:
     await records.save_memorandum(
         cid, Memorandum(day, "みどり市長 鈴木 太郎", "みどり信用金庫 理事長 高橋 次郎"), COORDINATOR
     )
+    await records.approve(cid, "memo", MANAGER)
 
 
 async def prepare_plan(ctx: Context, cid: int, day: date, cycle: int = 1) -> Plan:
@@ -157,6 +159,8 @@ async def evaluate(ctx: Context, cid: int, day: date, cycle: int = 1) -> None:
 
 async def renew(ctx: Context, cid: int, day: date, years: int = 2, cycle: int = 1) -> None:
     """Record an approved renewal."""
-    await RecordService(ctx).save_renewal(
+    records = RecordService(ctx)
+    await records.save_renewal(
         cid, Renewal(cycle, day, "みどり市長 鈴木 太郎", years, day), COORDINATOR
     )
+    await records.approve(cid, "renewal", MANAGER)

@@ -25,6 +25,8 @@ from typing import Any
 from engine.domain.collaboration import (
     Activity,
     ActivityKind,
+    Approval,
+    ApprovalKind,
     Checkpoint,
     Collaboration,
     CollaborationFile,
@@ -231,6 +233,14 @@ def make_renewal(**overrides: Any) -> Renewal:
     return Renewal(**(values | overrides))
 
 
+def make_approvals(*kinds: str) -> tuple[Approval, ...]:
+    """A manager's approvals of ``kinds`` (all of them by default) for the first cycle."""
+    return tuple(
+        Approval(kind, 1, 2, "課長 高橋 誠", datetime(2026, 3, 26, 1, tzinfo=UTC))
+        for kind in (kinds or tuple(ApprovalKind))
+    )
+
+
 def make_collaboration(state: str = "candidate", **overrides: Any) -> Collaboration:
     """The state-bearing record, entered ``state`` on the example timeline."""
     values: dict[str, Any] = {
@@ -260,6 +270,7 @@ def _records_for(state: str) -> dict[str, Any]:
     if reached >= 2:
         records["activities"] = approach_activities()
         records["memorandum"] = make_memorandum()
+        records["approvals"] = make_approvals(ApprovalKind.MEMO)
     if reached >= 3:
         records["activities"] = (*approach_activities(), consultation())
         records["planner"] = PLANNER
@@ -270,6 +281,7 @@ def _records_for(state: str) -> dict[str, Any]:
         records["evaluation"] = make_evaluation()
     if reached >= 6:
         records["renewal"] = make_renewal()
+        records["approvals"] = make_approvals()
     return records
 
 
@@ -283,6 +295,7 @@ def _complete_records() -> dict[str, Any]:
         "measurements": make_measurements(),
         "evaluation": make_evaluation(),
         "renewal": make_renewal(),
+        "approvals": make_approvals(),
     }
 
 

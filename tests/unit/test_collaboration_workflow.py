@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from engine.domain.collaboration import ActivityKind, Checkpoint, Kpi
+from engine.domain.collaboration import ActivityKind, ApprovalKind, Checkpoint, Kpi
 from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent, VersionConflict
 from engine.events import StateChanged
 from engine.workflow import fire
@@ -21,6 +21,7 @@ from tests.unit.conftest import (
     complete_file,
     consultation,
     hearing,
+    make_approvals,
     make_evaluation,
     make_file,
     make_memorandum,
@@ -124,6 +125,7 @@ def test_a_successful_firing_reports_each_guard_by_name():
     assert [(c.guard, c.unmet) for c in firing.checks] == [
         ("hearing_logged", ()),
         ("memorandum_signed", ()),
+        ("memo_approved", ()),
     ]
 
 
@@ -165,6 +167,7 @@ def test_a_blocked_event_raises_with_every_unmet_requirement():
         "memo.signed_on",
         "memo.municipality_signatory",
         "memo.partner_signatory",
+        "approval.memo",
     ]
 
 
@@ -180,6 +183,7 @@ def test_make_file_holds_what_each_state_needed_to_be_entered():
     assert codes(unmet_of("renew", make_file("evaluated"))) == [
         "renewal.term",
         "renewal.approved_on",
+        "approval.renewal",
     ]
 
 
@@ -614,7 +618,11 @@ def test_options_show_what_blocks_each_event():
     options = {o.event.name: o for o in COLLABORATION.options("evaluated", make_file("pilot"), NOW)}
     assert set(options) == {"renew", "revise_plan", "withdraw"}
     assert not options["renew"].allowed
-    assert codes(options["renew"].unmet) == ["renewal.term", "renewal.approved_on"]
+    assert codes(options["renew"].unmet) == [
+        "renewal.term",
+        "renewal.approved_on",
+        "approval.renewal",
+    ]
     assert options["revise_plan"].allowed
     assert options["withdraw"].allowed
     assert options["withdraw"].event.needs_comment
@@ -643,7 +651,11 @@ def test_options_combine_the_unmet_requirements_of_all_guards_in_order():
 
 def test_options_use_the_time_given():
     snapshot = make_file("approached", activities=(hearing(TOMORROW),))
-    snapshot = replace(snapshot, memorandum=make_memorandum(signed_on=TOMORROW))
+    snapshot = replace(
+        snapshot,
+        memorandum=make_memorandum(signed_on=TOMORROW),
+        approvals=make_approvals(ApprovalKind.MEMO),
+    )
     today = {o.event.name: o for o in COLLABORATION.options("approached", snapshot, NOW)}
     tomorrow = {
         o.event.name: o
@@ -651,3 +663,12 @@ def test_options_use_the_time_given():
     }
     assert codes(today["sign_memo"].unmet) == ["activity.hearing", "memo.signed_on"]
     assert tomorrow["sign_memo"].allowed
+
+
+def test_memo_signing_and_renewal_need_a_managers_approval_for_the_current_cycle():
+    memo = unmet_of("sign_memo", make_file("memo_signed", approvals=()))
+    assert codes(memo) == ["approval.memo"]
+    assert "A manager must approve signing the memorandum." in [r.message for r in memo]
+    renewed = make_file("renewed")
+    next_cycle = replace(renewed, collaboration=replace(renewed.collaboration, cycle=2))
+    assert codes(unmet_of("renew", next_cycle)) == ["approval.renewal"]

@@ -25,6 +25,8 @@ from hypothesis.stateful import (
 from engine.clock import local_date
 from engine.domain.collaboration import (
     ActivityKind,
+    Approval,
+    ApprovalKind,
     Checkpoint,
     HistoryEntry,
     Kpi,
@@ -62,17 +64,19 @@ FLAWS: dict[str, tuple[str, ...]] = {
     "measurements": ("one_missing",),
     "evaluation": ("blank_went_well", "blank_to_improve"),
     "renewal": ("term_0", "term_4", "no_term", "approval_ahead", "no_approval"),
+    "memo_approval": ("missing", "other_kind"),
+    "renewal_approval": ("missing", "last_cycle"),
 }
 """Each record the lifecycle asks for, and the ways it can be filled in wrongly."""
 RECORDS = tuple(FLAWS)
 
 PATH = (
     ("approach", ("scorecard",)),
-    ("sign_memo", ("hearing", "memorandum")),
+    ("sign_memo", ("hearing", "memorandum", "memo_approval")),
     ("start_planning", ("consultation", "planner")),
     ("start_pilot", ("plan",)),
     ("evaluate", ("measurements", "evaluation")),
-    ("renew", ("renewal",)),
+    ("renew", ("renewal", "renewal_approval")),
 )
 """The forward path and the records each step needs."""
 NEEDS = {COLLABORATION.events[event].sources[0]: kinds for event, kinds in PATH}
@@ -227,6 +231,26 @@ class CollaborationLifecycle(RuleBasedStateMachine):
         elif flaw == "no_approval":
             renewal = replace(renewal, approved_on=None)
         self.update(renewal=renewal)
+
+    def _approve(self, kind: ApprovalKind, cycle: int) -> None:
+        approval = Approval(kind, cycle, 2, "課長 高橋 誠", self.now)
+        self.update(approvals=(*self.file.approvals, approval))
+
+    def _supply_memo_approval(self, flaw):
+        cycle = self.file.collaboration.cycle
+        if flaw is None:
+            self._approve(ApprovalKind.MEMO, cycle)
+        elif flaw == "other_kind":
+            self._approve(ApprovalKind.RENEWAL, cycle)
+
+    def _supply_renewal_approval(self, flaw):
+        cycle = self.file.collaboration.cycle
+        if flaw is None:
+            self._approve(ApprovalKind.RENEWAL, cycle)
+        elif flaw == "last_cycle" and cycle > 1:
+            self._approve(ApprovalKind.RENEWAL, cycle - 1)
+        elif flaw == "last_cycle":
+            self._approve(ApprovalKind.RENEWAL, 0)
 
     # --- firing events ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.domain.collaboration import ActivityKind, Memorandum, Scorecard
-from engine.store.demo.steps import Create, Fire, Log, SaveMemo, SaveScorecard
+from engine.store.demo.steps import Approve, Create, Fire, Log, SaveMemo, SaveScorecard
 from engine.store.demo.texts import SCORE_FIELD, SCORE_MANAGEMENT, SCORE_OVERVIEW
 from engine.store.demo.timeline import Visit
 
@@ -118,6 +118,7 @@ def approached(script: Script, i: int, v: Visit) -> None:
     if v.exit == "sign_memo":
         leave = script.leave(i)
         steps.append(SaveMemo(leave, memo, signed=True))
+        steps.append(Approve(leave, "memo", "協定内容を確認し締結を承認"))
         steps.append(Fire(leave, "sign_memo", "双方の決裁を経て覚書を締結", by_approver=True))
     elif v.exit == "withdraw":
         steps.append(Fire(script.leave(i), "withdraw", script.story.reason))

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engine.domain.collaboration import ActivityKind
-from engine.store.demo.steps import Fire, Log, Measure, SaveEvaluation, SaveRenewal
+from engine.store.demo.steps import Approve, Fire, Log, Measure, SaveEvaluation, SaveRenewal
 from engine.store.demo.texts import MEASUREMENT_NOTES, TO_IMPROVE, WENT_WELL
 from engine.store.demo.timeline import Visit
 
@@ -94,6 +94,7 @@ def evaluated(script: Script, i: int, v: Visit) -> None:
     if v.exit == "renew":
         leave = script.leave(i)
         steps.append(SaveRenewal(leave, v.cycle, script.network.approver, v.years, approved=True))
+        steps.append(Approve(leave, "renewal", "評価結果を踏まえ継続を承認"))
         steps.append(Fire(leave, "renew", f"{v.years}年間の継続を決定", by_approver=True))
     elif v.exit == "revise_plan":
         steps.append(

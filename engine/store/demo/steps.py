@@ -203,6 +203,21 @@ class SaveRenewal(Step):
 
 
 @dataclass(frozen=True, slots=True)
+class Approve(Step):
+    """A manager approves signing the memorandum or the renewal."""
+
+    kind: str
+    note: str = ""
+
+    @property
+    def audit(self) -> str:
+        return f"approval.{self.kind}"
+
+    async def run(self, r: Runner, actors: Actors) -> None:
+        await r.records.approve(await r.ready(), self.kind, actors.approver, self.note)
+
+
+@dataclass(frozen=True, slots=True)
 class Fire(Step):
     event: str
     comment: str = ""

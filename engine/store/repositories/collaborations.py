@@ -10,9 +10,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import Collaboration, HistoryEntry
 from engine.errors import NotFound, VersionConflict
 from engine.store.repositories.inserts import insert_ignoring_duplicates
+from engine.store.repositories.scoping import visible
 from engine.store.tables import collaborations, due_items, history
 
 # Statements on the path of every move, built once: building one costs ~0.1 ms.
@@ -72,9 +74,16 @@ class Collaborations:
         result = await self.conn.execute(insert(collaborations).values(**values, version=1))
         return await self.get(result.inserted_primary_key[0])
 
-    async def get(self, collaboration_id: int, *, lock: bool = False) -> Collaboration:
-        """One collaboration; ``lock`` holds its row until the transaction ends."""
-        query = select(collaborations).where(collaborations.c.id == collaboration_id)
+    async def get(
+        self, collaboration_id: int, *, lock: bool = False, scope: Scope = EVERYTHING
+    ) -> Collaboration:
+        """One collaboration; ``lock`` holds its row until the transaction ends.
+
+        One outside ``scope`` is not found, exactly like one that does not exist.
+        """
+        query = select(collaborations).where(
+            collaborations.c.id == collaboration_id, visible(scope)
+        )
         if lock:
             query = query.with_for_update()
         row = (await self.conn.execute(query)).first()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import (
     Activity,
     Checkpoint,
@@ -198,6 +199,8 @@ class Records:
             _fields(renewal, "version", "cycle"),
         )
 
-    async def load_file(self, collaboration_id: int, *, lock: bool = False) -> CollaborationFile:
-        """Everything the guards look at, for the collaboration's current cycle."""
-        return await load_file(self.conn, collaboration_id, lock=lock)
+    async def load_file(
+        self, collaboration_id: int, *, lock: bool = False, scope: Scope = EVERYTHING
+    ) -> CollaborationFile:
+        """Everything the guards look at, for the current cycle; NotFound outside ``scope``."""
+        return await load_file(self.conn, collaboration_id, lock=lock, scope=scope)

@@ -1,7 +1,7 @@
 """Loading a collaboration's whole file in one statement.
 
 The collaboration and its one-to-one records are joined; its lists (activities,
-KPIs, checkpoints, measurements, contacts, busy seasons) come back as JSON
+KPIs, checkpoints, measurements, contacts, busy seasons, approvals) come back as JSON
 arrays built by the database. One round trip instead of a dozen matters on
 SQLite, where every statement is a hop to the driver's thread. The statement
 is built once per dialect and lock mode.
@@ -10,7 +10,7 @@ is built once per dialect and lock mode.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -18,9 +18,11 @@ from sqlalchemy import JSON, Select, bindparam, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import (
     Activity,
     ActivityKind,
+    Approval,
     Checkpoint,
     Collaboration,
     CollaborationFile,
@@ -35,8 +37,10 @@ from engine.domain.collaboration import (
 from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.errors import NotFound
 from engine.store.repositories.directory import network_from_mapping
+from engine.store.repositories.scoping import visible
 from engine.store.tables import (
     activities,
+    approvals,
     busy_seasons,
     checkpoints,
     collaborations,
@@ -78,10 +82,16 @@ ACTIVITY_COLUMNS = (
 
 
 async def load_file(
-    conn: AsyncConnection, collaboration_id: int, *, lock: bool = False
+    conn: AsyncConnection, collaboration_id: int, *, lock: bool = False, scope: Scope = EVERYTHING
 ) -> CollaborationFile:
-    """Everything the guards and timing rules look at, for the current cycle."""
+    """Everything the guards and timing rules look at, for the current cycle.
+
+    A collaboration outside ``scope`` is reported as not found, exactly like
+    one that does not exist.
+    """
     query = _file_query(conn.dialect.name, lock)
+    if not scope.everything:
+        query = query.where(visible(scope))
     row = (await conn.execute(query, {"collaboration_id": collaboration_id})).first()
     if row is None:
         raise NotFound("collaboration", collaboration_id)
@@ -145,6 +155,10 @@ async def load_file(
         ),
         evaluation=_optional(Evaluation, parts["evaluations"]),
         renewal=_optional(Renewal, parts["renewals"]),
+        approvals=tuple(
+            Approval(kind, cycle, by, name, _moment(at), note)
+            for _, kind, cycle, by, name, at, note in sorted(_rows(lists["approvals"]))
+        ),
     )
 
 
@@ -187,6 +201,17 @@ def _file_query(dialect: str, lock: bool) -> Select[Any]:
             contacts.c.title,
             contacts.c.email,
             contacts.c.phone,
+        ),
+        "approvals": as_list(
+            approvals,
+            approvals.c.collaboration_id == c.c.id,
+            approvals.c.id,
+            approvals.c.kind,
+            approvals.c.cycle,
+            approvals.c.approved_by,
+            approvals.c.approver_name,
+            approvals.c.approved_at,
+            approvals.c.note,
         ),
         "seasons": as_list(
             busy_seasons,
@@ -268,6 +293,12 @@ def _rows(value: list[list[Any]] | None) -> list[list[Any]]:
 
 def _day(value: str | date) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _moment(value: str | datetime) -> datetime:
+    # SQLite hands back the stored naive UTC text, PostgreSQL an ISO time with its offset.
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _activity(collaboration_id: int, values: list[Any]) -> Activity:

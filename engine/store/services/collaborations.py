@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.clock import local_date
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import Collaboration, CollaborationFile, HistoryEntry
 from engine.domain.users import Actor
 from engine.errors import InvalidInput
@@ -26,8 +27,9 @@ class Moved:
 class CollaborationService:
     """The lifecycle of collaborations."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, scope: Scope = EVERYTHING) -> None:
         self.ctx = ctx
+        self.scope = scope
 
     async def add_candidate(
         self, network_id: int, partner_id: int, actor: Actor, owner_id: int | None = None
@@ -70,7 +72,7 @@ class CollaborationService:
     async def file(self, collaboration_id: int) -> CollaborationFile:
         """The collaboration with every record the guards look at."""
         async with reading(self.ctx.db) as uow:
-            return await uow.records.load_file(collaboration_id)
+            return await uow.records.load_file(collaboration_id, scope=self.scope)
 
     async def options(self, collaboration_id: int) -> tuple[CollaborationFile, tuple[Option, ...]]:
         """The events offered now, each with its unmet requirements."""
@@ -81,7 +83,7 @@ class CollaborationService:
     async def history(self, collaboration_id: int) -> list[HistoryEntry]:
         """Every state change, oldest first."""
         async with reading(self.ctx.db) as uow:
-            await uow.collaborations.get(collaboration_id)
+            await uow.collaborations.get(collaboration_id, scope=self.scope)
             return await uow.collaborations.history(collaboration_id)
 
     async def fire(
@@ -96,7 +98,7 @@ class CollaborationService:
         """Fire an event if the version is current and every guard passes, in one transaction."""
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            file = await uow.records.load_file(collaboration_id, lock=True)
+            file = await uow.records.load_file(collaboration_id, lock=True, scope=self.scope)
             record = file.collaboration
             firing = fire(
                 self.ctx.workflow,
@@ -142,7 +144,7 @@ class CollaborationService:
                 raise InvalidInput({"planner": N_("This text is too long.")})
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            record = await uow.collaborations.get(collaboration_id, lock=True)
+            record = await uow.collaborations.get(collaboration_id, lock=True, scope=self.scope)
             if "owner_id" in fields and fields["owner_id"] is not None:
                 await uow.users.get(fields["owner_id"])
             await uow.collaborations.update_fields(record, expected_version, **fields)

@@ -8,9 +8,12 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from engine.clock import local_date
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import (
     Activity,
+    Approval,
     CollaborationFile,
+    Comment,
     Evaluation,
     Measurement,
     Memorandum,
@@ -21,8 +24,9 @@ from engine.domain.collaboration import (
 from engine.domain.users import Actor
 from engine.errors import InvalidInput
 from engine.i18n import N_
+from engine.store.repositories.discussion import Discussion
 from engine.store.services.context import Context, refresh_due_items
-from engine.store.uow import UnitOfWork, writing
+from engine.store.uow import UnitOfWork, reading, writing
 
 T = TypeVar("T")
 
@@ -30,8 +34,9 @@ T = TypeVar("T")
 class RecordService:
     """Writes of a collaboration's records, each locked, audited and followed by due items."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, scope: Scope = EVERYTHING) -> None:
         self.ctx = ctx
+        self.scope = scope
 
     async def _write(
         self,
@@ -43,7 +48,7 @@ class RecordService:
     ) -> T:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            file = await uow.records.load_file(collaboration_id, lock=True)
+            file = await uow.records.load_file(collaboration_id, lock=True, scope=self.scope)
             result = await write(uow, file, now)
             if activity_on is not None:
                 await uow.collaborations.touch(collaboration_id, min(activity_on, local_date(now)))
@@ -136,3 +141,34 @@ class RecordService:
             return await uow.records.save_renewal(collaboration_id, renewal)
 
         return await self._write(collaboration_id, actor, "renewal.save", write)
+
+    async def approve(self, collaboration_id: int, kind: str, actor: Actor, note: str = "") -> bool:
+        """Record a manager's approval for the current cycle; False if already approved."""
+
+        async def write(uow: UnitOfWork, file: CollaborationFile, now: datetime) -> bool:
+            approval = Approval(kind, file.collaboration.cycle, actor.id, actor.name, now, note)
+            approval.validate()
+            return await Discussion(uow.conn).approve(collaboration_id, approval)
+
+        return await self._write(collaboration_id, actor, f"approval.{kind}", write)
+
+    async def comment(
+        self, collaboration_id: int, body: str, actor: Actor, *, from_partner: bool = False
+    ) -> Comment:
+        """Add a comment (from the portal when ``from_partner``); it counts as contact."""
+        now = self.ctx.clock.now()
+        comment = Comment(collaboration_id, actor.id, actor.name, now, body, from_partner)
+        comment.validate()
+
+        async def write(uow: UnitOfWork, file: CollaborationFile, now: datetime) -> Comment:
+            return await Discussion(uow.conn).add_comment(comment)
+
+        return await self._write(
+            collaboration_id, actor, "comment.add", write, activity_on=local_date(now)
+        )
+
+    async def comments(self, collaboration_id: int) -> list[Comment]:
+        """A collaboration's comments, newest first (NotFound outside the scope)."""
+        async with reading(self.ctx.db) as uow:
+            await uow.collaborations.get(collaboration_id, scope=self.scope)
+            return await Discussion(uow.conn).comments(collaboration_id)
