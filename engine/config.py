@@ -38,6 +38,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     scan_interval: int = 300
     digest_hour: int = 7
+    session_idle_minutes: int = 60
+    session_absolute_hours: int = 12
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -71,6 +73,14 @@ class Settings:
             values["scan_interval"] = _whole(raw, "scan_interval", 10, 86400, "seconds")
         if (raw := _get(env, "digest_hour")) is not None:
             values["digest_hour"] = _whole(raw, "digest_hour", 0, 23, "an hour of the day")
+        if (raw := _get(env, "session_idle_minutes")) is not None:
+            values["session_idle_minutes"] = _whole(
+                raw, "session_idle_minutes", 5, 1440, "minutes"
+            )
+        if (raw := _get(env, "session_absolute_hours")) is not None:
+            values["session_absolute_hours"] = _whole(
+                raw, "session_absolute_hours", 1, 168, "hours"
+            )
         if (raw := _get(env, "allowed_hosts")) is not None:
             hosts = tuple(h.strip() for h in raw.split(",") if h.strip())
             if not hosts:
@@ -87,6 +97,11 @@ class Settings:
         ):
             _fail("database_url", str(values["database_url"]), "a sqlite:/// or postgresql:// URL")
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the site is served over HTTPS."""
+        return self.base_url.startswith("https://")
 
     @property
     def embedded(self) -> bool:

@@ -4,6 +4,8 @@ EngineError
  ├── NotFound            the record does not exist, or the caller may not see it
  ├── InvalidInput        user input failed validation; carries per-field messages
  ├── ConfigError         a setting has a bad value; the message names the variable
+ ├── LoginRefused        wrong e-mail or password, or a disabled account
+ ├── LoginThrottled      too many failed logins; carries the seconds to wait
  └── WorkflowError
       ├── UnknownEvent   the workflow has no such event
       ├── EventNotAllowed  the event exists but not from the record's current state
@@ -94,3 +96,18 @@ class VersionConflict(WorkflowError):
         self.key = key
         self.expected = expected
         self.actual = actual
+
+
+class LoginRefused(EngineError):
+    """Wrong e-mail or password, or a disabled account: deliberately not told apart."""
+
+    def __init__(self) -> None:
+        super().__init__("login refused")
+
+
+class LoginThrottled(EngineError):
+    """Too many failed logins for this account or from this client; try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; retry after {retry_after} s")

@@ -6,32 +6,32 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from pathlib import Path
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request
 from litestar.config.allowed_hosts import AllowedHostsConfig
-from litestar.datastructures import Cookie, State
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Response, Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from markupsafe import Markup, escape
 
 from engine.config import Settings
-from engine.domain.partner import INDUSTRY_LABELS
-from engine.errors import NotFound
-from engine.i18n import DEFAULT_LOCALE, LOCALES, N_
 from engine.mail.transport import transport_from_settings
-from engine.store import queries
 from engine.store.services import Context
-from engine.store.services.calendar_feed import CalendarFeedService
+from engine.store.services.accounts import AccountService, SessionPolicy
+from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
 from web.background import upkeep_loop
+from web.errors import EXCEPTION_HANDLERS
+from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
-from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
+from web.routes import auth, site
+from web.security import SecurityMiddleware, add_headers, csrf_token_of
+from workflows.collaboration import COLLABORATION
 
 HERE = Path(__file__).parent
-INDUSTRY_FALLBACK = N_("Other")
+ROUTES = [*site.ROUTES, *auth.ROUTES]
 
 
 async def _set_locale(request: Request) -> None:
@@ -43,64 +43,16 @@ async def _set_locale(request: Request) -> None:
     )
 
 
-@get("/", sync_to_thread=False)
-def index() -> Redirect:
-    """The board is the home page."""
-    return Redirect("/board")
+def csrf_field(request: Request) -> Markup:
+    """The hidden form field carrying the page's CSRF token."""
+    token = escape(csrf_token_of(request.scope))
+    return Markup(f'<input type="hidden" name="_csrf" value="{token}">')
 
 
-@get("/lang/{code:str}", sync_to_thread=False)
-def switch_language(code: FromPath[str], next_url: FromQuery[str] = "/board") -> Redirect:
-    """Remember the reader's language in a cookie and go back to where they were."""
-    if code not in LOCALES:
-        code = DEFAULT_LOCALE
-    # Only local paths: never redirect to another site.
-    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/board"
-    return Redirect(
-        target,
-        cookies=[
-            Cookie(key="lang", value=code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-        ],
-    )
-
-
-@get("/calendar/{token:str}/due.ics")
-async def calendar_feed(state: State, token: FromPath[str]) -> Response[bytes]:
-    """A person's open due dates as all-day events; the token in the URL is the credential."""
-    try:
-        body = await CalendarFeedService(state.ctx).render(token)
-    except NotFound as exc:
-        raise NotFoundException() from exc
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"},
-    )
-
-
-@get("/healthz")
-async def health(state: State) -> dict[str, str]:
-    """Liveness and database reachability, for load balancers."""
-    await state.ctx.db.ping()
-    return {"status": "ok"}
-
-
-@get("/board")
-async def board(state: State, network: FromQuery[int | None] = None) -> Template:
-    """A read-only overview of the pipeline by stage."""
-    cards = await queries.pipeline(state.ctx.db, network)
-    columns = [
-        (stage, STAGE_LABELS[stage], [c for c in cards if c.state == stage]) for stage in Stage
-    ]
-    return Template(
-        "board.html",
-        context={
-            "columns": columns,
-            "industries": {str(k): v for k, v in INDUSTRY_LABELS.items()},
-            "industry_fallback": INDUSTRY_FALLBACK,
-            "total": len(cards),
-        },
-    )
+def _session_store(settings: Settings, ctx: Context) -> SessionStore:
+    if settings.redis_url:
+        return RedisSessions(settings.redis_url, timedelta(hours=settings.session_absolute_hours))
+    return DatabaseSessions(ctx.db)
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -109,8 +61,17 @@ def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         ctx = Context.from_settings(settings, COLLABORATION)
+        sessions = _session_store(settings, ctx)
         app.state.ctx = ctx
         app.state.settings = settings
+        app.state.accounts = AccountService(
+            ctx,
+            sessions,
+            SessionPolicy(
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                absolute=timedelta(hours=settings.session_absolute_hours),
+            ),
+        )
         upkeep = None
         if settings.embedded:
             transport = transport_from_settings(settings)
@@ -122,20 +83,25 @@ def create_app(settings: Settings) -> Litestar:
                 upkeep.cancel()
                 with suppress(asyncio.CancelledError):
                     await upkeep
+            await sessions.close()
             await ctx.db.dispose()
 
     env = build_environment(str(HERE / "templates"))
+    env.globals["csrf_field"] = csrf_field
+    env.globals["csrf_value"] = lambda request: csrf_token_of(request.scope)
     return Litestar(
         route_handlers=[
-            index,
-            switch_language,
-            calendar_feed,
-            health,
-            board,
-            create_static_files_router(path="/static", directories=[HERE / "static"]),
+            *ROUTES,
+            create_static_files_router(
+                path="/static", directories=[HERE / "static"], opt={"public": True}
+            ),
         ],
         lifespan=[lifespan],
+        middleware=[SecurityMiddleware(settings.secure_cookies)],
         before_request=_set_locale,
+        before_send=[add_headers],
+        dependencies={"viewer": Provide(current_viewer, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
     )

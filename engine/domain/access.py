@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from engine.domain.users import Actor, Role
@@ -92,3 +93,17 @@ class Viewer:
     def is_staff(self) -> bool:
         """Municipal staff (not a partner company)."""
         return self.role is not Role.PARTNER
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A login session: whose it is, its CSRF token, and when it began and was last used."""
+
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    seen_at: datetime
+
+    def expired(self, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
+        """True after ``idle`` without use or ``absolute`` after the login, whichever is first."""
+        return now - self.seen_at > idle or now - self.created_at > absolute

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.domain.validation import Errors
-from engine.i18n import N_
+from engine.i18n import LOCALES, N_
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -31,15 +31,24 @@ class User:
     role: str
     active: bool = True
     locale: str = "ja"
+    partner_id: int | None = None
+    version: int = 1
 
     def validate(self) -> None:
-        """Raise InvalidInput for a malformed e-mail, a blank name or an unknown role."""
+        """Raise InvalidInput for a malformed e-mail, a blank name, an unknown role or locale,
+        or a partner organisation given to staff (or missing for a partner user)."""
         errors = Errors()
-        if not EMAIL.match(self.email or ""):
+        if not EMAIL.match(self.email or "") or len(self.email) > 254:
             errors.add("email", N_("Enter a valid e-mail address."))
         errors.text("name", self.name, limit=100)
         if self.role not in Role.__members__.values():
             errors.add("role", N_("Choose a role from the list."))
+        elif self.role == Role.PARTNER and self.partner_id is None:
+            errors.add("partner_id", N_("Choose the partner organisation this user belongs to."))
+        elif self.role != Role.PARTNER and self.partner_id is not None:
+            errors.add("partner_id", N_("Only partner users belong to a partner organisation."))
+        if self.locale not in LOCALES:
+            errors.add("locale", N_("Choose a language from the list."))
         errors.raise_if_any()
 
 
@@ -52,3 +61,11 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.MANAGER: N_("Manager"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.PARTNER: N_("Partner user"),
+}

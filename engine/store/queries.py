@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from engine.domain.access import EVERYTHING, Scope
 from engine.store.database import Database
+from engine.store.repositories.scoping import visible
 from engine.store.tables import collaborations, due_items, networks, outbox, partners, users
 
 
@@ -31,8 +33,10 @@ class CardRow:
     failed_mails: int
 
 
-async def pipeline(db: Database, network_id: int | None = None) -> list[CardRow]:
-    """Every collaboration as a card row, in pipeline order within each state."""
+async def pipeline(
+    db: Database, scope: Scope = EVERYTHING, network_id: int | None = None
+) -> list[CardRow]:
+    """Every collaboration ``scope`` may see as a card row, in pipeline order within each state."""
     next_due = (
         select(func.min(due_items.c.due_on))
         .where(due_items.c.collaboration_id == collaborations.c.id, due_items.c.status == "pending")
@@ -64,6 +68,7 @@ async def pipeline(db: Database, network_id: int | None = None) -> list[CardRow]
         .join(networks, networks.c.id == collaborations.c.network_id)
         .join(partners, partners.c.id == collaborations.c.partner_id)
         .outerjoin(users, users.c.id == collaborations.c.owner_id)
+        .where(visible(scope))
         .order_by(collaborations.c.state_entered_at, collaborations.c.id)
     )
     if network_id is not None:

@@ -91,6 +91,7 @@ users = Table(
     Column("password_changed_at", UTCDateTime, nullable=True),
     # Set for partner users only: the one organisation whose collaborations they see.
     Column("partner_id", Integer, ForeignKey("partners.id"), nullable=True, index=True),
+    _version(),
 )
 
 sessions = Table(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -195,26 +195,55 @@ def _partner_values(partner: Partner) -> dict[str, Any]:
 
 
 class Users:
-    """Staff and partner accounts (authentication arrives with the accounts issue)."""
+    """Staff and partner accounts."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def add(self, user: User, now: datetime) -> User:
-        """Insert a user."""
+    async def add(self, user: User, now: datetime, password_hash: str | None = None) -> User:
+        """Insert a user, with a password hash when one is set at once."""
         values = {
-            "email": user.email.lower(),
-            "name": user.name,
+            "email": user.email.strip().lower(),
+            "name": user.name.strip(),
             "role": str(user.role),
             "active": user.active,
             "locale": user.locale,
+            "partner_id": user.partner_id,
         }
-        result = await self.conn.execute(insert(users).values(**values, created_at=now))
-        return User(id=result.inserted_primary_key[0], **values)
+        result = await self.conn.execute(
+            insert(users).values(
+                **values,
+                created_at=now,
+                password_hash=password_hash,
+                password_changed_at=now if password_hash else None,
+            )
+        )
+        return await self.get(result.inserted_primary_key[0])
+
+    async def update(self, user: User) -> User:
+        """Save a changed name, role, locale, organisation or active flag, checking the version."""
+        assert user.id is not None
+        await save_versioned(
+            self.conn,
+            users,
+            users.c.id == user.id,
+            {"id": user.id},
+            user.version,
+            {
+                "name": user.name.strip(),
+                "role": str(user.role),
+                "active": user.active,
+                "locale": user.locale,
+                "partner_id": user.partner_id,
+            },
+        )
+        return await self.get(user.id)
 
     async def by_email(self, email: str) -> User | None:
         """A user by e-mail, case-insensitively."""
-        row = (await self.conn.execute(select(users).where(users.c.email == email.lower()))).first()
+        row = (
+            await self.conn.execute(select(users).where(users.c.email == email.strip().lower()))
+        ).first()
         return user_from(row) if row else None
 
     async def get(self, user_id: int) -> User:
@@ -223,6 +252,25 @@ class Users:
         if row is None:
             raise NotFound("user", user_id)
         return user_from(row)
+
+    async def all(self) -> list[User]:
+        """Every account, staff first by role, then by name."""
+        rows = await self.conn.execute(select(users).order_by(users.c.role, users.c.name))
+        return [user_from(r) for r in rows]
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """The stored hash, read only when checking a password."""
+        return (
+            await self.conn.execute(select(users.c.password_hash).where(users.c.id == user_id))
+        ).scalar_one_or_none()
+
+    async def set_password_hash(self, user_id: int, password_hash: str, now: datetime) -> None:
+        """Store a new hash (a new password, or a rehash with today's parameters)."""
+        await self.conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(password_hash=password_hash, password_changed_at=now)
+        )
 
 
 def user_from(row: Row[Any]) -> User:
@@ -234,4 +282,6 @@ def user_from(row: Row[Any]) -> User:
         role=row.role,
         active=row.active,
         locale=row.locale,
+        partner_id=row.partner_id,
+        version=row.version,
     )

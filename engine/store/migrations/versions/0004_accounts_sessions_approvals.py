@@ -90,6 +90,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('password_hash', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
         batch_op.create_index(batch_op.f('ix_users_partner_id'), ['partner_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_users_partner_id_partners'), 'partners', ['partner_id'], ['id'])
 
@@ -101,6 +102,7 @@ def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_users_partner_id_partners'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_users_partner_id'))
+        batch_op.drop_column('version')
         batch_op.drop_column('partner_id')
         batch_op.drop_column('password_changed_at')
         batch_op.drop_column('password_hash')
