@@ -25,9 +25,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## Install what the tests need, make sure PostgreSQL and Redis run, run every test.
+## Install what the tests need, make sure PostgreSQL, Redis and Chromium are there, run every test.
 test: $(VENV)/.installed-test lint
 	bash .ci/services
+	bash .ci/browser
 	$(BIN)/python -m pytest
 	$(BIN)/python -m bench.allowed_events --quick
 	$(BIN)/python -m bench.fire_event --quick
