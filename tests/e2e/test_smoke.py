@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.store.services import Context
+from engine.store.services import CollaborationService, Context
+from tests.e2e.accounts import add_account, log_in
 from tests.e2e.harness import LiveServer, Seed, snap
 from tests.integration import builders
 
@@ -26,12 +27,18 @@ JAPANESE_COLUMNS = [
 @pytest.fixture
 def seed() -> Seed:
     async def one_candidate(ctx: Context) -> int:
-        return await builders.candidate(ctx, "あおば生協")
+        cid = await builders.candidate(ctx, "あおば生協")
+        file = await CollaborationService(ctx).file(cid)
+        await add_account(
+            ctx, "yamada@midori.example.jp", "coordinator", network_ids=(file.network.id,)
+        )
+        return cid
 
     return one_candidate
 
 
 def test_the_board_opens_in_japanese_and_switches_to_english(page: Page, live_server: LiveServer):
+    log_in(page, live_server.url, "yamada@midori.example.jp")
     page.goto(f"{live_server.url}/board")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_role("heading", level=2)).to_contain_text(JAPANESE_COLUMNS)
