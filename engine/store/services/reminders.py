@@ -11,6 +11,7 @@ from babel.dates import format_date
 from sqlalchemy.engine import Row
 
 from engine.clock import local_date
+from engine.domain.access import EVERYTHING, Scope
 from engine.domain.mail import Mail, MailKind
 from engine.domain.network import timing_from_json
 from engine.domain.partner import BusySeason
@@ -74,8 +75,9 @@ class ScanReport:
 class ReminderService:
     """Send due reminders once, and let people acknowledge or snooze them."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, scope: Scope = EVERYTHING) -> None:
         self.ctx = ctx
+        self.scope = scope
         self.rules = {rule.name: rule for rule in ctx.workflow.timing}
 
     async def scan(self, limit: int = 500) -> ScanReport:
@@ -209,6 +211,7 @@ class ReminderService:
         async with writing(self.ctx.db) as uow:
             repo = Reminders(uow.conn)
             row = await repo.get(item_id, lock=True)
+            await uow.collaborations.get(row.collaboration_id, scope=self.scope)
             if row.status == DueStatus.ACKNOWLEDGED:
                 return
             if row.status == DueStatus.CANCELLED:
@@ -230,6 +233,7 @@ class ReminderService:
         async with writing(self.ctx.db) as uow:
             repo = Reminders(uow.conn)
             row = await repo.get(item_id, lock=True)
+            await uow.collaborations.get(row.collaboration_id, scope=self.scope)
             if row.status not in (DueStatus.PENDING, DueStatus.NOTIFIED):
                 raise InvalidInput({"item": NOT_OPEN})
             if until <= local_date(now):
