@@ -8,13 +8,20 @@ idempotent, so rounds may overlap across processes without duplicating mail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from engine.clock import JST
 from engine.mail.transport import Transport
+from engine.store.repositories.accounts import LoginFailures, Sessions
+from engine.store.services.accounts import THROTTLE_WINDOW
 from engine.store.services.context import Context
 from engine.store.services.delivery import DeliveryReport, DeliveryService
 from engine.store.services.digests import DigestService
 from engine.store.services.reminders import ReminderService, ScanReport
+from engine.store.uow import writing
+
+# Longer than the longest absolute session lifetime the settings allow (168 hours).
+SESSION_RETENTION = timedelta(days=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,4 +45,13 @@ async def run_once(ctx: Context, transport: Transport, digest_hour: int) -> Upke
     scan = await ReminderService(ctx).scan()
     digests = await send_digests_if_time(ctx, digest_hour)
     delivery = await DeliveryService(ctx, transport).deliver()
+    await forget_stale_logins(ctx)
     return UpkeepReport(scan, digests, delivery)
+
+
+async def forget_stale_logins(ctx: Context) -> None:
+    """Drop database sessions long expired and failed logins past the throttling window."""
+    now = ctx.clock.now()
+    async with writing(ctx.db) as uow:
+        await Sessions(uow.conn).delete_idle_since(now - SESSION_RETENTION)
+        await LoginFailures(uow.conn).delete_before(now - 2 * THROTTLE_WINDOW)
