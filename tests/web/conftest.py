@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -12,14 +16,31 @@ from tests.web.world import PASSWORD, World, build_world
 from web.app import create_app
 
 
-@pytest.fixture
-async def world_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'web.db'}"
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory) -> tuple[Path, World]:
+    """The world built once (migrations and password hashing take seconds), copied per test."""
+    path = tmp_path_factory.mktemp("world") / "web.db"
+    built: list[World] = []
+    # A thread of its own: the caller's thread may have an event loop marked running.
+    runner = threading.Thread(
+        target=lambda: built.append(asyncio.run(build_world(f"sqlite:///{path}")))
+    )
+    runner.start()
+    runner.join()
+    assert built, "building the test world failed"
+    return path, built[0]
 
 
 @pytest.fixture
-async def world(world_url) -> World:
-    return await build_world(world_url)
+def world_url(tmp_path, world_template) -> str:
+    path = tmp_path / "web.db"
+    shutil.copyfile(world_template[0], path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def world(world_url, world_template) -> World:
+    return world_template[1]
 
 
 @pytest.fixture

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from engine.clock import SystemClock
+from engine.domain.users import SYSTEM
 from engine.store.database import Database
-from engine.store.services.accounts import MAX_FAILURES_PER_ACCOUNT, digest
+from engine.store.services import Context
+from engine.store.services.accounts import MAX_FAILURES_PER_ACCOUNT, AccountService, digest
+from engine.store.sessions import DatabaseSessions
 from tests.web.conftest import csrf_of, login
 from tests.web.world import PASSWORD
 from web.security import SESSION_COOKIE
+from workflows.collaboration import COLLABORATION
 
 
 async def test_the_board_sends_an_anonymous_visitor_to_the_login_and_back(client):
@@ -56,13 +61,16 @@ async def test_failed_logins_are_throttled_per_account(client, world):
     assert other.status_code == 303
 
 
-async def test_disabling_a_user_ends_their_session_at_once(client, world, settings):
+async def test_disabling_a_user_ends_their_session_at_once(client, world, world_url):
     await login(client, world.emails["coordinator"])
     assert (await client.get("/board")).status_code == 200
-    accounts = client.app.state.accounts
-    from engine.domain.users import SYSTEM
-
-    await accounts.set_active(world.users["coordinator"], False, SYSTEM)
+    # An administrator elsewhere (another process on the same database) disables the account.
+    db = Database(world_url)
+    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+    await AccountService(ctx, DatabaseSessions(db)).set_active(
+        world.users["coordinator"], False, SYSTEM
+    )
+    await db.dispose()
     assert (await client.get("/board", follow_redirects=False)).status_code == 303
     assert (await login(client, world.emails["coordinator"])).status_code == 401
 
