@@ -1,0 +1,136 @@
+"""Every route × every role → the expected outcome; a new route without a row fails the test.
+
+Outcomes: OK (the role may: any answer but 401/403/404/5xx, so a form rejecting the
+empty submission with 422 still counts), DENIED (403), LOGIN (anonymous: 303 to the login
+page, or 401 under /api), and PUBLIC (OK for everyone, logged in or not).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine.clock import SystemClock
+from engine.store.database import Database
+from engine.store.services import Context
+from engine.store.services.calendar_feed import CalendarFeedService
+from tests.web.conftest import csrf_of, login
+from tests.web.world import World
+from workflows.collaboration import COLLABORATION
+
+ROLES = ("anonymous", "admin", "manager", "coordinator", "partner")
+OK, DENIED, LOGIN = "ok", "denied", "login"
+
+
+def _row(anonymous: str, admin: str, manager: str, coordinator: str, partner: str):
+    return dict(zip(ROLES, (anonymous, admin, manager, coordinator, partner), strict=True))
+
+
+PUBLIC = _row(OK, OK, OK, OK, OK)
+ANYONE_LOGGED_IN = _row(LOGIN, OK, OK, OK, OK)
+STAFF_VIEW = _row(LOGIN, OK, OK, OK, DENIED)
+STAFF_EDIT = _row(LOGIN, DENIED, OK, OK, DENIED)
+MANAGERS = _row(LOGIN, DENIED, OK, DENIED, DENIED)
+ADMINS = _row(LOGIN, OK, DENIED, DENIED, DENIED)
+PARTNERS = _row(LOGIN, DENIED, DENIED, DENIED, OK)
+
+EXPECTED: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/lang/{code:str}"): PUBLIC,
+    ("GET", "/calendar/{token:str}/due.ics"): PUBLIC,  # the token is the credential
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): ANYONE_LOGGED_IN,
+    ("GET", "/account"): ANYONE_LOGGED_IN,
+    ("POST", "/account/password"): ANYONE_LOGGED_IN,
+    ("GET", "/board"): STAFF_VIEW,
+    ("GET", "/due"): STAFF_VIEW,
+    ("GET", "/due/count"): STAFF_VIEW,
+    ("POST", "/due/{item_id:int}/acknowledge"): STAFF_VIEW,
+    ("POST", "/due/{item_id:int}/snooze"): STAFF_VIEW,
+    ("POST", "/due/feed/revoke"): STAFF_VIEW,
+}
+NOT_IN_MATRIX = ("/static/", "/schema")  # files and the API description: public by design
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if route.path.startswith(NOT_IN_MATRIX):
+            continue
+        for method in sorted(getattr(route, "methods", ())):
+            if method not in ("OPTIONS", "HEAD"):
+                found.append((method, route.path))
+    return found
+
+
+async def _samples(world: World, world_url: str) -> dict[str, str]:
+    """A value for each path parameter: records of みどり市, which manager and coordinator serve."""
+    db = Database(world_url)
+    async with db.read() as conn:
+        due_item = (
+            await conn.exec_driver_sql(
+                "SELECT id FROM due_items WHERE collaboration_id = ?",
+                (world.collaborations["A"],),
+            )
+        ).scalar()
+    await db.dispose()
+    ctx = Context(db=Database(world_url), workflow=COLLABORATION, clock=SystemClock())
+    feed = await CalendarFeedService(ctx).token(world.users["coordinator"])
+    await ctx.db.dispose()
+    return {
+        "code": "en",
+        "token": feed,
+        "item_id": str(due_item),
+        "collaboration_id": str(world.collaborations["A"]),
+        "id": str(world.collaborations["A"]),
+        "partner_id": str(world.partners["A"]),
+        "user_id": str(world.users["coordinator"]),
+        "network_id": str(world.networks["midori"]),
+    }
+
+
+def _fill(path: str, samples: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: samples[m.group(1)], path)
+
+
+def _outcome(status: int, location: str, path: str) -> str:
+    if status == 403:
+        return DENIED
+    # The guards send browsers to /login?next=…; logging out lands on a bare /login.
+    if (status == 303 and location.startswith("/login?next=")) or (
+        status == 401 and path.startswith("/api")
+    ):
+        return LOGIN
+    # A 401 page off /api is the login form refusing the empty submission.
+    return OK if status < 500 and status != 404 else f"HTTP {status}"
+
+
+def test_every_route_has_a_row_in_the_matrix(client):
+    missing = [r for r in _routes(client.app) if r not in EXPECTED]
+    assert not missing, f"add these routes to EXPECTED: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_route_answers_each_role_as_expected(client, world, world_url, role):
+    samples = await _samples(world, world_url)
+    if role != "anonymous":
+        await login(client, world.emails[role])
+    # Logging out would end the session the other rows need: it goes last.
+    routes = sorted(_routes(client.app), key=lambda r: r == ("POST", "/logout"))
+    wrong = []
+    for method, template in routes:
+        path = _fill(template, samples)
+        if method == "GET":
+            response = await client.get(path, follow_redirects=False)
+        else:
+            token = csrf_of((await client.get("/login")).text)
+            response = await client.request(
+                method, path, data={"_csrf": token}, follow_redirects=False
+            )
+        got = _outcome(response.status_code, response.headers.get("location", ""), path)
+        if got != EXPECTED[(method, template)][role]:
+            wrong.append(f"{method} {path}: {got} ({response.status_code})")
+    assert not wrong, f"{role}: {wrong}"
