@@ -28,7 +28,7 @@ from web.routes.admin_common import (
 )
 
 LOCALE_LABELS = {"ja": "日本語", "en": "English"}
-STAFF_WITH_NETWORKS = (Role.MANAGER, Role.COORDINATOR, Role.ADMIN)
+STAFF_WITH_NETWORKS = (Role.MANAGER, Role.COORDINATOR)
 NO_STORE = {"Cache-Control": "no-store"}  # a page showing a password once: never cached
 
 
