@@ -1,59 +1,29 @@
-"""The ``mimamori`` command: database, demo data and the web server."""
+"""The ``mimamori`` command: database, demo data, accounts, the worker and the web server."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from engine.clock import SystemClock, local_date
-from engine.config import Settings
-from engine.errors import ConfigError
 from engine.store import migrate
 from engine.store.database import Database
 from engine.store.demo import seed_demo
+from mimamori.accounts import token, user
+from mimamori.runtime import settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
-
-T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env(os.environ)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    async def run() -> T:
-        try:
-            db = Database(settings.database_url)
-        except ConfigError as exc:
-            raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    _prepare_sqlite_folder(settings.database_url)
-    return asyncio.run(run())
-
-
-def _prepare_sqlite_folder(url: str) -> None:
-    if url.startswith("sqlite") and ":///" in url:
-        path = url.split(":///", 1)[1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 @click.group()
 def main() -> None:
     """Mimamori: the partner pipeline of a watch network."""
+
+
+main.add_command(user)
+main.add_command(token)
 
 
 @main.group()
@@ -65,19 +35,19 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create or upgrade the schema."""
-    settings = _settings()
+    settings = settings_from_env()
 
     async def work(database: Database) -> str | None:
         await migrate.upgrade(database, revision)
         return await migrate.current_revision(database)
 
-    click.echo(f"database at revision {_with_db(settings, work)}")
+    click.echo(f"database at revision {with_db(settings, work)}")
 
 
 @db.command("current")
 def db_current() -> None:
     """Show the schema revision."""
-    current = _with_db(_settings(), migrate.current_revision)
+    current = with_db(settings_from_env(), migrate.current_revision)
     click.echo(f"database at revision {current or '(empty)'}; code head {migrate.head_revision()}")
 
 
@@ -91,7 +61,7 @@ async def _upgrade_and_seed(database: Database, today: date) -> list[str]:
 def demo() -> None:
     """Load a fictional demo network (safe to run again: nothing is created twice)."""
     today = local_date(SystemClock().now())
-    for line in _with_db(_settings(), lambda database: _upgrade_and_seed(database, today)):
+    for line in with_db(settings_from_env(), lambda database: _upgrade_and_seed(database, today)):
         click.echo(line)
 
 
@@ -101,7 +71,7 @@ def worker(burst: bool) -> None:
     """Run the background worker (needs MIMAMORI_REDIS_URL): reminders, digests, e-mail."""
     from tasks.worker import run
 
-    settings = _settings()
+    settings = settings_from_env()
     if settings.redis_url is None:
         raise click.UsageError(
             "MIMAMORI_REDIS_URL is not set: without Redis, `mimamori serve` runs reminders itself"
@@ -120,10 +90,10 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
 
     from web.app import create_app
 
-    settings = _settings()
+    settings = settings_from_env()
     if with_demo:
         today = local_date(SystemClock().now())
-        for line in _with_db(settings, lambda database: _upgrade_and_seed(database, today)):
+        for line in with_db(settings, lambda database: _upgrade_and_seed(database, today)):
             click.echo(line)
     hosts = {
         *settings.allowed_hosts,
@@ -138,4 +108,4 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     if workers > 1:
         uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)
     else:
-        uvicorn.run(create_app(_settings()), **options)
+        uvicorn.run(create_app(settings_from_env()), **options)

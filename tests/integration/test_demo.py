@@ -109,7 +109,7 @@ async def test_the_demo_walks_every_state_once_and_a_second_run_creates_nothing(
 
     assert report.counts() == {
         "networks": 2,
-        "users": 3,
+        "users": len(USERS),
         "partners": 30,
         "collaborations": len(STORIES),
         "resumed": 0,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from engine.domain.network import Network
 from engine.domain.partner import BusySeason, Contact, Partner
-from engine.domain.users import SYSTEM, User
-from engine.store.demo.networks import NETWORKS, USERS, UserSpec
+from engine.domain.users import SYSTEM, Role, User
+from engine.store.demo.networks import DEMO_PASSWORD, NETWORKS, USERS, UserSpec
 from engine.store.demo.partners import PARTNERS
 from engine.store.demo.report import DemoReport
 from engine.store.services import Context, DirectoryService
+from engine.store.services.accounts import AccountService
+from engine.store.sessions import DatabaseSessions
 from engine.store.uow import reading
 
 
@@ -36,25 +38,39 @@ async def ensure_networks(ctx: Context, report: DemoReport) -> dict[str, int]:
     return ids
 
 
-async def ensure_users(ctx: Context, report: DemoReport) -> dict[str, int]:
-    """The ids of the demo accounts by e-mail, creating those missing."""
-    directory, ids = DirectoryService(ctx), {}
+async def ensure_users(
+    ctx: Context, report: DemoReport, partner_ids: dict[str, int]
+) -> dict[str, int]:
+    """The ids of the demo accounts by e-mail, creating those missing.
+
+    The accounts that can log in get DEMO_PASSWORD and are listed in the report.
+    """
+    accounts, ids = AccountService(ctx, DatabaseSessions(ctx.db)), {}
     for spec in USERS:
+        password = DEMO_PASSWORD if spec.login else None
         async with reading(ctx.db) as uow:
             found = await uow.users.by_email(spec.email)
+            has_password = found is not None and bool(await uow.users.password_hash(found.id))
         if found is None:
-            found = await directory.add_user(
-                User(None, spec.email, spec.name, str(spec.role)), SYSTEM
-            )
+            partner_id = partner_ids[spec.partner] if spec.partner else None
+            user = User(None, spec.email, spec.name, str(spec.role), partner_id=partner_id)
+            found = await accounts.create_user(user, password, SYSTEM)
             report.users.append(spec.email)
+        elif password and not has_password:  # seeded before demo accounts could log in
+            assert found.id is not None
+            await accounts.set_password(found.id, password, SYSTEM)
         assert found.id is not None
         ids[spec.email] = found.id
+        if password:
+            report.logins.append((str(spec.role), spec.email, password))
         await _ensure_memberships(ctx, found.id, spec)
     return ids
 
 
 async def _ensure_memberships(ctx: Context, user_id: int, spec: UserSpec) -> None:
-    """A coordinator belongs to their network; an account without one to every network."""
+    """Staff belong to their network, or to every network when they name none."""
+    if spec.role not in (Role.MANAGER, Role.COORDINATOR):
+        return
     wanted = [n.name for n in NETWORKS if spec.network in (None, n.key)]
     async with reading(ctx.db) as uow:
         network_ids = [found.id for name in wanted if (found := await uow.networks.by_name(name))]

@@ -39,7 +39,15 @@ class UserSpec:
     name: str
     role: Role
     network: str | None = None
-    """The network whose collaborations the user owns (coordinators)."""
+    """The network whose collaborations the user owns (coordinators); None for every network."""
+    partner: str | None = None
+    """The partner organisation (by key) a partner user works for."""
+    login: bool = False
+    """One account per role can log in, with DEMO_PASSWORD; the demo command prints them."""
+
+
+DEMO_PASSWORD = "mimamori-demo-2026"
+"""The password of the demo accounts that can log in. Demo data only: it is printed."""
 
 
 NETWORKS = (
@@ -70,7 +78,12 @@ NETWORKS = (
 )
 
 USERS = (
-    UserSpec("coordinator@midori.example.jp", "山田 花子", Role.COORDINATOR, "midori"),
+    UserSpec("coordinator@midori.example.jp", "山田 花子", Role.COORDINATOR, "midori", login=True),
     UserSpec("coordinator@aoba.example.jp", "小林 健太", Role.COORDINATOR, "aoba"),
-    UserSpec("manager@midori.example.jp", "佐々木 誠", Role.MANAGER),
+    UserSpec("manager@midori.example.jp", "佐々木 誠", Role.MANAGER, login=True),
+    UserSpec("admin@kakuu-ken.example.jp", "鈴木 陽介", Role.ADMIN, login=True),
+    # The field contact of a bank whose pilot is running: the portal has something to show.
+    UserSpec(
+        "kimura@kakuu-bank.example.jp", "木村 沙織", Role.PARTNER, partner="bank_kita", login=True
+    ),
 )

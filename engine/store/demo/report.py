@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.domain.users import Role
+
 
 @dataclass
 class DemoReport:
@@ -28,6 +30,8 @@ class DemoReport:
     """Collaborations that differ from their script (changed by hand), left untouched."""
     failed: list[str] = field(default_factory=list)
     """Collaborations whose script a service refused, with the reason."""
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    """(role, e-mail, password) of the demo accounts that can log in, created now or before."""
     steps: int = 0
     """Service calls made for collaborations."""
     seconds: float = 0.0
@@ -89,4 +93,15 @@ class DemoReport:
         if not self.created:
             lines.append("  nothing to create: the demo data is already there")
         lines.append(f"  ({self.steps} service calls in {self.seconds:.1f} s)")
+        if self.logins:
+            lines.append("Demo accounts (fictional; log in at /login):")
+            width = max(len(email) for _, email, _ in self.logins)
+            lines.extend(
+                f"  {role:<12} {email:<{width}}  password: {password}"
+                for role, email, password in sorted(self.logins, key=_by_role)
+            )
         return lines
+
+
+def _by_role(login: tuple[str, str, str]) -> int:
+    return list(Role).index(Role(login[0]))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 from engine.clock import JST, FixedClock
-from engine.domain.users import Actor
+from engine.domain.users import Actor, Role
 from engine.errors import EngineError
 from engine.store.database import Database
 from engine.store.demo.directory import ensure_networks, ensure_partners, ensure_users
@@ -53,13 +53,13 @@ async def seed_demo(
     ctx = Context(db=db, workflow=workflow, clock=clock)
 
     network_ids = await ensure_networks(ctx, report)
-    user_ids = await ensure_users(ctx, report)
     partner_ids = await ensure_partners(ctx, report)
+    user_ids = await ensure_users(ctx, report, partner_ids)
 
-    manager = next(u for u in USERS if u.network is None)
+    manager = next(u for u in USERS if u.role is Role.MANAGER)
     for script in scripts:
         story = script.story
-        owner = next(u for u in USERS if u.network == story.network)
+        owner = next(u for u in USERS if u.role is Role.COORDINATOR and u.network == story.network)
         approver = manager if story.network == "midori" else owner
         actors = Actors(
             Actor(user_ids[owner.email], owner.name),

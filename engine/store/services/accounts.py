@@ -68,23 +68,19 @@ class AccountService:
     ) -> User:
         """Create an account, with a password (checked against the rules) and memberships."""
         user.validate()
+        _check_memberships(user, network_ids)
         if password is not None:
             _check_password(password, user)
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             if await uow.users.by_email(user.email) is not None:
                 raise InvalidInput({"email": N_("An account with this e-mail already exists.")})
-            if user.partner_id is not None:
-                await uow.partners.get(user.partner_id)
-            for network_id in network_ids:
-                await uow.networks.get(network_id)
+            await _check_links(uow, user, network_ids)
             saved = await uow.users.add(user, now, hash_password(password) if password else None)
             assert saved.id is not None
             for network_id in network_ids:
                 await Members(uow.conn).add(saved.id, network_id)
-            await uow.audit.record(
-                now, actor, "user.create", "user", saved.id, role=str(user.role)
-            )
+            await uow.audit.record(now, actor, "user.create", "user", saved.id, role=str(user.role))
         return saved
 
     async def set_password(self, user_id: int, password: str, actor: Actor) -> None:
@@ -108,6 +104,8 @@ class AccountService:
 
     async def set_active(self, user_id: int, active: bool, actor: Actor) -> User:
         """Enable or disable an account; disabling ends its sessions at once."""
+        if not active and actor.id == user_id:
+            raise InvalidInput({"active": N_("You cannot disable your own account.")})
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             user = await uow.users.get(user_id)
@@ -118,6 +116,47 @@ class AccountService:
         if not active:
             await self.sessions.delete_for_user(user_id)
         return saved
+
+    async def update_user(self, user: User, network_ids: tuple[int, ...], actor: Actor) -> User:
+        """Change an account's name, role, organisation, language and networks.
+
+        ``user.version`` is the version the editor read: a stale one raises
+        VersionConflict and changes nothing. The e-mail address and the active
+        flag are kept (``set_active`` changes the latter).
+        """
+        user.validate()
+        _check_memberships(user, network_ids)
+        assert user.id is not None
+        now = self.ctx.clock.now()
+        async with writing(self.ctx.db) as uow:
+            current = await uow.users.get(user.id)
+            await _check_links(uow, user, network_ids)
+            saved = await uow.users.update(
+                replace(user, email=current.email, active=current.active)
+            )
+            added, removed = await Members(uow.conn).set_networks(user.id, network_ids)
+            await uow.audit.record(
+                now,
+                actor,
+                "user.update",
+                "user",
+                user.id,
+                role=str(saved.role),
+                networks_added=added,
+                networks_removed=removed,
+            )
+        return saved
+
+    async def users(self) -> list[tuple[User, list[int]]]:
+        """Every account with the ids of its networks, by role and name."""
+        async with reading(self.ctx.db) as uow:
+            members = await Members(uow.conn).all()
+            return [(user, members.get(user.id or 0, [])) for user in await uow.users.all()]
+
+    async def user(self, user_id: int) -> tuple[User, list[int]]:
+        """One account with the ids of its networks; NotFound when there is none."""
+        async with reading(self.ctx.db) as uow:
+            return await uow.users.get(user_id), await Members(uow.conn).networks_of(user_id)
 
     async def user_by_email(self, email: str) -> User:
         """An account by e-mail; NotFound when there is none."""
@@ -277,6 +316,34 @@ class AccountService:
                 path=path[:300],
                 client=client,
             )
+
+
+def generated_password(user: User) -> str:
+    """A random password that meets the rules, for an account created without one."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password_problem(password, email=user.email, name=user.name) is None:
+            return password
+
+
+def _check_memberships(user: User, network_ids: tuple[int, ...]) -> None:
+    if user.role == Role.PARTNER and network_ids:
+        raise InvalidInput({"network_ids": N_("Partner users do not belong to a network.")})
+
+
+async def _check_links(uow: UnitOfWork, user: User, network_ids: tuple[int, ...]) -> None:
+    """Refuse a partner organisation or a network that does not exist."""
+    try:
+        if user.partner_id is not None:
+            await uow.partners.get(user.partner_id)
+    except NotFound:
+        message = N_("Choose a partner organisation from the list.")
+        raise InvalidInput({"partner_id": message}) from None
+    try:
+        for network_id in network_ids:
+            await uow.networks.get(network_id)
+    except NotFound:
+        raise InvalidInput({"network_ids": N_("Choose networks from the list.")}) from None
 
 
 def _check_password(password: str, user: User) -> None:

@@ -1,0 +1,64 @@
+"""What every command needs: the settings, a database for one run, and bad-input errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from engine.config import Settings
+from engine.errors import ConfigError
+from engine.store.database import Database
+from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
+
+T = TypeVar("T")
+
+
+class BadInput(click.ClickException):
+    """Input the command refuses: one line on stderr, exit code 2, nothing stored."""
+
+    exit_code = 2
+
+
+def settings_from_env() -> Settings:
+    """The settings from the environment; a bad value is a one-line usage error."""
+    try:
+        return Settings.from_env(os.environ)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work`` with the configured database, closed afterwards."""
+
+    async def run() -> T:
+        try:
+            db = Database(settings.database_url)
+        except ConfigError as exc:
+            raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    _prepare_sqlite_folder(settings.database_url)
+    return asyncio.run(run())
+
+
+def session_store(settings: Settings, db: Database) -> SessionStore:
+    """Where the web app keeps sessions, so that ending a user's sessions reaches them."""
+    if settings.redis_url:
+        return RedisSessions(settings.redis_url, timedelta(hours=settings.session_absolute_hours))
+    return DatabaseSessions(db)
+
+
+def _prepare_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
