@@ -155,14 +155,25 @@ async def test_comments_are_newest_first_and_the_partners_are_marked(coordinator
     assert text.index("事業者から") < text.index("来月の数値も送ります")
 
 
-async def test_an_htmx_request_gets_just_the_block_that_refreshes_itself(coordinator, pilot):
+async def test_an_htmx_request_gets_just_the_block_it_asks_for(coordinator, pilot):
     for block in sorted(BLOCKS):
-        url = PAGE.format(pilot) + f"?block={block}"
-        fragment = await coordinator.get(url, headers=HTMX)
+        fragment = await coordinator.get(PAGE.format(pilot) + f"?block={block}", headers=HTMX)
         assert fragment.status_code == 200, block
         assert "<html" not in fragment.text and "<h3" not in fragment.text, block
-        assert f'id="block-{block}" hx-get="{url}"' in fragment.text
-        assert 'hx-trigger="records-changed from:body"' in fragment.text
+        assert re.findall(r'id="(block-\w+)"', fragment.text) == [f"block-{block}"]
+        assert "hx-swap-oob" not in fragment.text
+
+
+async def test_every_section_is_re_read_in_one_request_when_a_record_changes(coordinator, pilot):
+    page = await coordinator.get(PAGE.format(pilot))
+    assert (
+        f'hx-get="/collaborations/{pilot}?block=all" '
+        'hx-trigger="records-changed from:body" hx-swap="none"'
+    ) in page.text
+    fragment = await coordinator.get(PAGE.format(pilot) + "?block=all", headers=HTMX)
+    assert "<html" not in fragment.text
+    swapped = re.findall(r'id="block-(\w+)" hx-swap-oob="true"', fragment.text)
+    assert sorted(swapped) == sorted(BLOCKS)
 
 
 async def test_without_htmx_a_block_url_is_the_whole_page(coordinator, pilot):

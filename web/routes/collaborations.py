@@ -41,6 +41,7 @@ SCORE_LEVELS = (
     ("field", N_("Field staff: their motivation, with a named contact")),
 )
 
+ALL = "all"
 BLOCKS = frozenset(
     {
         "summary",
@@ -135,15 +136,14 @@ def _timeline(state: str, reached: set[str]) -> list[Step]:
     ]
 
 
-def _refresher(collaboration_id: int) -> Any:
-    def refresh(block: str) -> Markup:
-        """Attributes making a section re-read itself after a form elsewhere saved a record."""
-        return Markup(
-            'id="block-{0}" hx-get="/collaborations/{1}?block={0}" '
-            'hx-trigger="records-changed from:body" hx-swap="outerHTML"'
-        ).format(block, collaboration_id)
+def _block_attributes(oob: bool) -> Any:
+    def block_attributes(block: str) -> Markup:
+        """The section's id; swapped out of band when every section is re-read at once."""
+        return Markup('id="block-{0}"{1}').format(
+            block, Markup(' hx-swap-oob="true"') if oob else ""
+        )
 
-    return refresh
+    return block_attributes
 
 
 @get("/collaborations/{collaboration_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
@@ -154,8 +154,12 @@ async def collaboration_page(
     collaboration_id: FromPath[int],
     block: FromQuery[str | None] = None,
 ) -> HTMXBlockTemplate:
-    """One collaboration in full; an htmx request with ``?block=`` gets just that section."""
-    wanted = block_wanted(request, block, BLOCKS)
+    """One collaboration in full; an htmx request with ``?block=`` gets just that section.
+
+    ``?block=all`` gives every section at once, each to be swapped into place by
+    its id: the page asks for it when a form elsewhere says a record changed.
+    """
+    wanted = block_wanted(request, block, BLOCKS | {ALL})
     ctx = state.ctx
     service = CollaborationService(ctx, viewer.scope)
     file, options = await service.options(collaboration_id)
@@ -169,7 +173,8 @@ async def collaboration_page(
     ]
     return HTMXBlockTemplate(
         template_name="collaboration.html",
-        block_name=wanted,
+        block_name=None if wanted == ALL else wanted,
+        block_names=sorted(BLOCKS) if wanted == ALL else None,
         context={
             "file": file,
             "c": file.collaboration,
@@ -183,7 +188,7 @@ async def collaboration_page(
             "timeline": _timeline(file.collaboration.state, reached),
             "can_edit": viewer.can(Permission.EDIT),
             "can_approve": viewer.can(Permission.APPROVE),
-            "refresh": _refresher(collaboration_id),
+            "block_attributes": _block_attributes(oob=wanted == ALL),
             "number": number,
             "stage_labels": STAGE_LABELS,
             "event_labels": {name: e.label for name, e in ctx.workflow.events.items()},
