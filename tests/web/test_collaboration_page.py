@@ -78,7 +78,7 @@ async def coordinator(client, world):
     return client
 
 
-async def test_the_page_shows_every_section_of_a_running_pilot(coordinator, pilot):
+async def test_the_page_shows_every_section_of_a_running_pilot(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot))
     assert page.status_code == 200
     text = page.text
@@ -112,7 +112,7 @@ async def test_the_page_shows_every_section_of_a_running_pilot(coordinator, pilo
 
 
 async def test_the_timeline_highlights_the_current_stage_and_marks_the_ones_reached(
-    coordinator, pilot
+    pilot, coordinator
 ):
     page = await coordinator.get(PAGE.format(pilot))
     steps = re.findall(
@@ -130,7 +130,7 @@ async def test_the_timeline_highlights_the_current_stage_and_marks_the_ones_reac
     assert page.text.count('aria-current="step"') == 1
 
 
-async def test_the_history_lists_each_move_with_who_when_and_the_comment(coordinator, pilot):
+async def test_the_history_lists_each_move_with_who_when_and_the_comment(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot) + "?block=history", headers=HTMX)
     rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)[1:]
     assert len(rows) == 4
@@ -140,14 +140,14 @@ async def test_the_history_lists_each_move_with_who_when_and_the_comment(coordin
     assert "プラン策定 → 実証中" in rows[3]
 
 
-async def test_the_options_name_what_is_still_missing(coordinator, pilot):
+async def test_the_options_name_what_is_still_missing(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot) + "?block=options", headers=HTMX)
     assert "評価を完了" in page.text
     assert "評価に、うまくいった点と改善点を記入してください。" in page.text
     assert "取り下げ" in page.text
 
 
-async def test_comments_are_newest_first_and_the_partners_are_marked(coordinator, pilot):
+async def test_comments_are_newest_first_and_the_partners_are_marked(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot) + "?block=comments", headers=HTMX)
     text = page.text
     assert text.index("来月の数値も送ります") < text.index("了解です")
@@ -155,7 +155,7 @@ async def test_comments_are_newest_first_and_the_partners_are_marked(coordinator
     assert text.index("事業者から") < text.index("来月の数値も送ります")
 
 
-async def test_an_htmx_request_gets_just_the_block_it_asks_for(coordinator, pilot):
+async def test_an_htmx_request_gets_just_the_block_it_asks_for(pilot, coordinator):
     for block in sorted(BLOCKS):
         fragment = await coordinator.get(PAGE.format(pilot) + f"?block={block}", headers=HTMX)
         assert fragment.status_code == 200, block
@@ -164,7 +164,7 @@ async def test_an_htmx_request_gets_just_the_block_it_asks_for(coordinator, pilo
         assert "hx-swap-oob" not in fragment.text
 
 
-async def test_every_section_is_re_read_in_one_request_when_a_record_changes(coordinator, pilot):
+async def test_every_section_is_re_read_in_one_request_when_a_record_changes(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot))
     assert (
         f'hx-get="/collaborations/{pilot}?block=all" '
@@ -176,7 +176,7 @@ async def test_every_section_is_re_read_in_one_request_when_a_record_changes(coo
     assert sorted(swapped) == sorted(BLOCKS)
 
 
-async def test_without_htmx_a_block_url_is_the_whole_page(coordinator, pilot):
+async def test_without_htmx_a_block_url_is_the_whole_page(pilot, coordinator):
     page = await coordinator.get(PAGE.format(pilot) + "?block=plan")
     assert (
         "<html" in page.text
@@ -252,26 +252,33 @@ async def test_nobody_logged_in_is_sent_to_the_login(client, world):
     assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
 
 
-async def test_html_in_names_summaries_and_comments_is_escaped(
-    coordinator, world, world_url, pilot
-):
+@pytest.fixture
+async def shady(world_url, world) -> int:
+    """A candidate whose partner's name carries a script."""
+    db = Database(world_url)
+    try:
+        ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
+        return await builders.candidate(ctx, "<script>alert('x')</script>商店")
+    finally:
+        await db.dispose()
+
+
+async def test_html_in_summaries_and_comments_is_escaped(pilot, coordinator):
     text = (await coordinator.get(PAGE.format(pilot))).text
     assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "<script>alert('c')" not in text
     assert "&lt;script&gt;alert(&#39;c&#39;)&lt;/script&gt;了解です" in text
-    assert "<b>支店長</b>" not in text
-    db = Database(world_url)
-    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
-    cid = await builders.candidate(ctx, "<script>alert('x')</script>商店")
-    file = await CollaborationService(ctx).file(cid)
-    await db.dispose()
-    await login(coordinator, world.emails["admin"])
-    text = (await coordinator.get(PAGE.format(cid))).text
-    assert file.partner.name not in text
+    assert "<b>支店長</b>" not in text and "&lt;b&gt;支店長&lt;/b&gt;" in text
+
+
+async def test_html_in_a_partner_name_is_escaped(shady, client, world):
+    await login(client, world.emails["admin"])
+    text = (await client.get(PAGE.format(shady))).text
+    assert "<script>alert('x')" not in text
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;商店" in text
 
 
-async def test_the_page_is_japanese_by_default_and_english_on_request(coordinator, pilot):
+async def test_the_page_is_japanese_by_default_and_english_on_request(pilot, coordinator):
     japanese = (await coordinator.get(PAGE.format(pilot))).text
     assert '<html lang="ja">' in japanese and "ボードに戻る" in japanese
     english = (await coordinator.get(PAGE.format(pilot) + "?lang=en")).text

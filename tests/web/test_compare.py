@@ -54,7 +54,7 @@ def row(text: str, header: str) -> str:
     return match.group(1)
 
 
-async def test_two_candidates_side_by_side(coordinator, rated):
+async def test_two_candidates_side_by_side(rated, coordinator):
     a, c = rated
     page = await coordinator.get(f"/compare?ids={a},{c}")
     assert page.status_code == 200
@@ -71,14 +71,14 @@ async def test_two_candidates_side_by_side(coordinator, rated):
     assert "中央地区" in row(text, "地区")
 
 
-async def test_repeated_ids_work_too_and_keep_their_order(coordinator, rated):
+async def test_repeated_ids_work_too_and_keep_their_order(rated, coordinator):
     a, c = rated
     text = (await coordinator.get(f"/compare?ids={c}&ids={a}&ids={c}")).text
     assert text.index("共栄生協") < text.index("みどり信用金庫")
     assert text.count('href="/collaborations/') == 2
 
 
-async def test_an_id_outside_the_scope_refuses_the_whole_comparison(coordinator, world, rated):
+async def test_an_id_outside_the_scope_refuses_the_whole_comparison(rated, coordinator, world):
     a, _ = rated
     for other in (world.collaborations["C-aoba"], 9999):
         page = await coordinator.get(f"/compare?ids={a},{other}")
@@ -104,7 +104,7 @@ async def test_too_many_candidates_are_refused_with_a_message(coordinator):
     assert "比較する候補は10件までにしてください。" in page.text
 
 
-async def test_the_comparison_reads_in_english(coordinator, rated):
+async def test_the_comparison_reads_in_english(rated, coordinator):
     a, c = rated
     text = (await coordinator.get(f"/compare?ids={a},{c}&lang=en")).text
     assert "Compare candidates" in text and "4 of 5" in text and "Hearings and visits" in text

@@ -45,7 +45,7 @@ async def seasonal(world_url, world) -> int:
     return partner.id
 
 
-async def test_a_coordinator_lists_only_the_partners_of_their_network(client, world, seasonal):
+async def test_a_coordinator_lists_only_the_partners_of_their_network(seasonal, client, world):
     await login(client, world.emails["coordinator"])
     page = await client.get("/partners")
     assert page.status_code == 200
@@ -57,7 +57,7 @@ async def test_a_coordinator_lists_only_the_partners_of_their_network(client, wo
     assert "あおば運輸" not in page.text
 
 
-async def test_the_list_searches_by_name_and_filters_by_industry_and_area(client, world, seasonal):
+async def test_the_list_searches_by_name_and_filters_by_industry_and_area(seasonal, client, world):
     await login(client, world.emails["coordinator"])
     assert partner_names((await client.get("/partners?q=信用")).text) == ["みどり信用金庫"]
     assert partner_names((await client.get("/partners?industry=coop")).text) == ["共栄生協"]
@@ -67,7 +67,7 @@ async def test_the_list_searches_by_name_and_filters_by_industry_and_area(client
     assert "該当する事業者はありません。" in (await client.get("/partners?q=存在しない")).text
 
 
-async def test_an_htmx_search_gets_just_the_results(client, world, seasonal):
+async def test_an_htmx_search_gets_just_the_results(seasonal, client, world):
     await login(client, world.emails["coordinator"])
     fragment = await client.get("/partners?q=生協&block=results", headers=HTMX)
     assert fragment.status_code == 200
@@ -77,7 +77,7 @@ async def test_an_htmx_search_gets_just_the_results(client, world, seasonal):
     assert "<html" in whole.text and "<form" in whole.text
 
 
-async def test_the_partner_page_shows_details_contacts_and_busy_seasons(client, world, seasonal):
+async def test_the_partner_page_shows_details_contacts_and_busy_seasons(seasonal, client, world):
     await login(client, world.emails["coordinator"])
     page = await client.get(f"/partners/{seasonal}")
     assert page.status_code == 200
