@@ -26,12 +26,19 @@ from web.background import upkeep_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
-from web.routes import admin, auth, due, site
+from web.routes import admin, auth, collaborations, due, partners, site
 from web.security import SecurityMiddleware, add_headers, csrf_token_of
 from workflows.collaboration import COLLABORATION
 
 HERE = Path(__file__).parent
-ROUTES = [*site.ROUTES, *auth.ROUTES, *due.ROUTES, *admin.ROUTES]
+ROUTES = [
+    *site.ROUTES,
+    *auth.ROUTES,
+    *due.ROUTES,
+    *admin.ROUTES,
+    *collaborations.ROUTES,
+    *partners.ROUTES,
+]
 
 
 async def _set_locale(request: Request) -> None:

@@ -1,0 +1,161 @@
+"""Partner organisation pages and the side-by-side comparison of candidates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_skeleton
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from engine.domain.access import Permission, Viewer
+from engine.domain.collaboration import FACE_TO_FACE, CollaborationFile
+from engine.domain.partner import INDUSTRY_LABELS, Industry
+from engine.i18n import N_
+from engine.store import pages, queries
+from engine.store.services import CollaborationService
+from web.guards import CurrentViewer, requires
+from web.i18n import current_locale
+from web.routes.collaborations import Level, block_wanted, score_levels
+from workflows.collaboration import STAGE_LABELS, Stage
+
+MAX_COMPARED = 10
+TOO_MANY = N_("Choose at most 10 candidates to compare.")
+# Candidates are compared while choosing whom to approach, and during the approach.
+COMPARABLE = (Stage.CANDIDATE, Stage.APPROACHED)
+
+
+def month_day(pair: tuple[int, int]) -> str:
+    """A yearly date such as a busy season's start (3月1日 / Mar 1)."""
+    month, day = pair
+    # A leap year, so 29 February can be shown.
+    return format_skeleton("MMMd", date(2000, month, day), locale=current_locale.get())
+
+
+@get("/partners", guards=[requires(Permission.VIEW_PIPELINE)])
+async def partner_list(
+    request: Request,
+    state: State,
+    viewer: CurrentViewer,
+    q: FromQuery[str] = "",
+    industry: FromQuery[str] = "",
+    area: FromQuery[str] = "",
+    block: FromQuery[str | None] = None,
+) -> HTMXBlockTemplate:
+    """The partners the viewer works with, searchable by name and filtered by industry and area."""
+    wanted = block_wanted(request, block, frozenset({"results"}))
+    if industry not in Industry.__members__.values():
+        industry = ""
+    rows = await pages.partner_list(
+        state.ctx.db, viewer.scope, search=q, industry=industry, area=area
+    )
+    return HTMXBlockTemplate(
+        template_name="partners.html",
+        block_name=wanted,
+        context={
+            "rows": rows,
+            "q": q,
+            "industry": industry,
+            "area": area,
+            "areas": await pages.partner_areas(state.ctx.db, viewer.scope),
+            "industry_labels": INDUSTRY_LABELS,
+        },
+    )
+
+
+@get("/partners/{partner_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
+async def partner_page(state: State, viewer: CurrentViewer, partner_id: FromPath[int]) -> Template:
+    """A partner's details, contacts, busy seasons and the collaborations the viewer may see."""
+    partner, collaborations = await pages.partner_page(state.ctx.db, viewer.scope, partner_id)
+    return Template(
+        "partner.html",
+        context={
+            "partner": partner,
+            "collaborations": collaborations,
+            "industry_labels": INDUSTRY_LABELS,
+            "stage_labels": STAGE_LABELS,
+            "month_day": month_day,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One column of the comparison."""
+
+    file: CollaborationFile
+    levels: list[Level]
+    face_to_face: int
+
+
+def _ids(request: Request) -> list[int]:
+    """The ids asked for, as ``?ids=1,2`` or ``?ids=1&ids=2``, in order and once each."""
+    ids: list[int] = []
+    for value in request.query_params.getall("ids", []):
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            if not part.strip().isdigit():
+                raise NotFoundException()
+            if int(part) not in ids:
+                ids.append(int(part))
+    return ids
+
+
+async def _chooser(state: State, viewer: Viewer, message: str = "", status: int = 200) -> Template:
+    cards = await queries.pipeline(state.ctx.db, viewer.scope)
+    return Template(
+        "compare.html",
+        context={
+            "choices": [c for c in cards if c.state in COMPARABLE],
+            "candidates": [],
+            "message": message,
+            "industry_labels": INDUSTRY_LABELS,
+            "stage_labels": STAGE_LABELS,
+        },
+        status_code=status,
+    )
+
+
+@get("/compare", guards=[requires(Permission.VIEW_PIPELINE)])
+async def compare(request: Request, state: State, viewer: CurrentViewer) -> Template:
+    """Candidates' scorecards side by side; without ids, a list of candidates to choose from.
+
+    An id outside the viewer's scope answers 404 for the whole page, never a
+    table with a gap.
+    """
+    ids = _ids(request)
+    if not ids:
+        return await _chooser(state, viewer)
+    if len(ids) > MAX_COMPARED:
+        return await _chooser(state, viewer, TOO_MANY, 422)
+    service = CollaborationService(state.ctx, viewer.scope)
+    candidates = []
+    for collaboration_id in ids:
+        file = await service.file(collaboration_id)
+        candidates.append(
+            Candidate(
+                file,
+                score_levels(file.scorecard),
+                sum(1 for a in file.activities if a.kind in FACE_TO_FACE),
+            )
+        )
+    return Template(
+        "compare.html",
+        context={
+            "choices": [],
+            "candidates": candidates,
+            "message": "",
+            "industry_labels": INDUSTRY_LABELS,
+            "stage_labels": STAGE_LABELS,
+            "month_day": month_day,
+        },
+    )
+
+
+ROUTES = [partner_list, partner_page, compare]
