@@ -51,6 +51,10 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/due/{item_id:int}/acknowledge"): STAFF_VIEW,
     ("POST", "/due/{item_id:int}/snooze"): STAFF_VIEW,
     ("POST", "/due/feed/revoke"): STAFF_VIEW,
+    ("GET", "/collaborations/{collaboration_id:int}"): STAFF_VIEW,
+    ("GET", "/partners"): STAFF_VIEW,
+    ("GET", "/partners/{partner_id:int}"): STAFF_VIEW,
+    ("GET", "/compare"): STAFF_VIEW,
 }
 BY_PREFIX = {"/admin": ADMINS}
 """Whole areas with one policy: every route under the prefix answers like this."""
