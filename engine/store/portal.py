@@ -232,7 +232,8 @@ def _milestones(file: CollaborationFile, today: date) -> tuple[Milestone, ...]:
         if a.occurred_on >= today
     ]
     plan = file.plan
-    if plan is not None:
+    # Once the cycle is evaluated its pilot is over: its checkpoints no longer lie ahead.
+    if plan is not None and file.evaluation is None:
         found += [Milestone(c.due_on, "checkpoint", c.label) for c in plan.checkpoints]
         if plan.starts_on is not None:
             found.append(Milestone(plan.starts_on, "pilot_start"))

@@ -27,13 +27,13 @@ async def running_pilot(ctx: Context, cid: int, owner_id: int | None = None) -> 
     """
     today = local_date(ctx.clock.now())
     if owner_id is not None:
-        await _assign(ctx, cid, owner_id=owner_id)
+        await assign(ctx, cid, owner_id=owner_id)
     await builders.complete_scorecard(ctx, cid)
-    await _fire(ctx, cid, "approach")
+    await fire(ctx, cid, "approach")
     await builders.sign_memo(ctx, cid, today - timedelta(days=60))
-    await _fire(ctx, cid, "sign_memo")
+    await fire(ctx, cid, "sign_memo")
     await builders.prepare_plan(ctx, cid, today - timedelta(days=45))
-    await _fire(ctx, cid, "start_planning", comment=INTERNAL_NOTE)
+    await fire(ctx, cid, "start_planning", comment=INTERNAL_NOTE)
     records = RecordService(ctx)
     current = (await CollaborationService(ctx).file(cid)).plan
     assert current is not None
@@ -58,7 +58,7 @@ async def running_pilot(ctx: Context, cid: int, owner_id: int | None = None) -> 
         ),
         COORDINATOR,
     )
-    await _fire(ctx, cid, "start_pilot")
+    await fire(ctx, cid, "start_pilot")
     await records.log_activity(
         Activity(
             None, cid, ActivityKind.CONSULTATION, today + timedelta(days=10), "第3回 実務者協議"
@@ -68,14 +68,14 @@ async def running_pilot(ctx: Context, cid: int, owner_id: int | None = None) -> 
     return plan
 
 
-async def _assign(ctx: Context, cid: int, **fields: object) -> None:
+async def assign(ctx: Context, cid: int, **fields: object) -> None:
     file = await CollaborationService(ctx).file(cid)
     await CollaborationService(ctx).assign(
         cid, expected_version=file.collaboration.version, actor=COORDINATOR, **fields
     )
 
 
-async def _fire(ctx: Context, cid: int, event: str, comment: str = "") -> None:
+async def fire(ctx: Context, cid: int, event: str, comment: str = "") -> None:
     file = await CollaborationService(ctx).file(cid)
     await CollaborationService(ctx).fire(
         cid,

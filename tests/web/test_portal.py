@@ -8,17 +8,20 @@ from typing import Any
 import pytest
 from sqlalchemy import Row, Table, func, select
 
+from engine.calendar import add_months
 from engine.clock import SystemClock, local_date
 from engine.store.database import Database
 from engine.store.services import Context
 from engine.store.tables import comments, measurements
+from tests.integration import builders
 from tests.integration.builders import MANAGER
 from tests.web.conftest import csrf_of, login
-from tests.web.portal_world import INTERNAL_NOTE, running_pilot
+from tests.web.portal_world import INTERNAL_NOTE, fire, running_pilot
 from web.i18n import local_day
 from workflows.collaboration import COLLABORATION
 
 MISSING = 999_999
+NEVER = 2**63  # larger than any id the database can hold
 OTHERS = ("B", "C-midori", "C-aoba")
 
 
@@ -126,6 +129,25 @@ async def test_the_detail_shows_the_plan_meetings_and_the_forms(partner, world):
     assert 'name="kpi_id"' in page.text and 'name="body"' in page.text
     assert page.text.count('name="_csrf"') == 3  # the two forms and the logout button
     assert '<link rel="stylesheet" href="/static/portal.css">' in page.text
+
+
+async def test_a_renewed_collaboration_shows_the_review_date_next(partner, world, world_url):
+    db = Database(world_url)
+    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+    cid = world.collaborations["A"]
+    await builders.evaluate(ctx, cid, today())
+    await fire(ctx, cid, "evaluate")
+    await builders.renew(ctx, cid, today(), years=2)
+    await fire(ctx, cid, "renew")
+    await db.dispose()
+    page = (await partner.get(f"/portal/collaborations/{cid}")).text
+    assert '<li class="current" aria-current="step">継続</li>' in page
+    assert "見直しの日に、市町村が貴社と一緒に振り返ります" in page
+    review = add_months(today(), 24)
+    assert f'<time datetime="{review}">{local_day(review)}</time>' in page
+    assert "<span>継続の見直し</span>" in page
+    assert "中間評価" not in page  # the pilot's checkpoints are behind it now
+    assert "声掛けした住民: 134 人" in page and "市町村" in page  # measured by staff
 
 
 async def test_the_portal_switches_to_english(partner):
@@ -319,6 +341,7 @@ async def test_another_partners_collaboration_answers_404_like_a_missing_one(
     for htmx in (False, True):
         missing = await ask(MISSING, pilots["A"][0], htmx)
         assert missing[0] == 404
+        assert await ask(NEVER, pilots["A"][0], htmx) == missing
         for target in OTHERS:
             # A well-formed figure for the target's own plan, where it has one.
             kpi_id = (pilots.get(target) or pilots["A"])[0]

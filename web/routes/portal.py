@@ -23,7 +23,7 @@ from litestar.response import Redirect
 from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import Measurement
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine.i18n import N_
 from engine.store.portal import PortalService
 from engine.store.services import RecordService
@@ -68,10 +68,13 @@ SAVED = {
 CHOOSE_KPI = N_("Choose a KPI of the current plan.")
 ENTER_DATE = N_("Enter a date.")
 ENTER_NUMBER = N_("Enter a number, for example 12.")
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
 @dataclass
 class FigureForm:
+    """The KPI report form as typed: text until it is checked."""
+
     kpi_id: str = ""
     period_start: str = ""
     period_end: str = ""
@@ -81,6 +84,8 @@ class FigureForm:
 
 @dataclass
 class CommentForm:
+    """The message form."""
+
     body: str = ""
 
 
@@ -120,6 +125,7 @@ async def collaboration(
     state: State, viewer: CurrentViewer, cid: FromPath[int], saved: FromQuery[str] = ""
 ) -> HTMXBlockTemplate:
     """One collaboration in detail, with the forms to report figures and to write."""
+    _known(cid)
     return await _detail(state, viewer, cid, Forms(), saved=saved)
 
 
@@ -132,6 +138,7 @@ async def report_figure(
     data: Annotated[FigureForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> HTMXBlockTemplate | Redirect:
     """Record a KPI figure from the partner; a rejected form comes back with its messages."""
+    _known(cid)
     try:
         measurement = _measurement(data)
         await RecordService(state.ctx, viewer.scope).record_measurement(
@@ -154,6 +161,7 @@ async def write_comment(
     data: Annotated[CommentForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> HTMXBlockTemplate | Redirect:
     """Send a message to the municipality; it shows in the thread on both sides."""
+    _known(cid)
     try:
         await RecordService(state.ctx, viewer.scope).comment(
             cid, data.body, viewer.actor, from_partner=True
@@ -164,6 +172,12 @@ async def write_comment(
             state, viewer, cid, forms, block=_block(request, "comments"), status=422
         )
     return await _after_post(request, state, viewer, cid, "comments", "comment")
+
+
+def _known(cid: int) -> None:
+    """An id no collaboration can have is not found, like any other (not a database error)."""
+    if not 0 < cid <= LARGEST_ID:
+        raise NotFound("collaboration", cid)
 
 
 def _block(request: Request, name: str) -> str | None:
