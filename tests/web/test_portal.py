@@ -32,10 +32,12 @@ async def pilots(world, world_url) -> dict[str, list[int]]:
     # The app runs on the system clock, so the records are dated around today.
     ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
     kpis = {}
-    for key, owner in (("A", "coordinator"), ("B", "aoba")):
-        plan = await running_pilot(ctx, world.collaborations[key], world.users[owner])
-        kpis[key] = [k.id for k in plan.kpis]
-    await db.dispose()
+    try:
+        for key, owner in (("A", "coordinator"), ("B", "aoba")):
+            plan = await running_pilot(ctx, world.collaborations[key], world.users[owner])
+            kpis[key] = [k.id for k in plan.kpis]
+    finally:
+        await db.dispose()
     return kpis
 
 
@@ -53,13 +55,15 @@ def stored(world_url):
 
     async def count() -> tuple[int, int]:
         db = Database(world_url)
-        async with db.read() as conn:
-            result = (
-                (await conn.execute(select(func.count()).select_from(measurements))).scalar_one(),
-                (await conn.execute(select(func.count()).select_from(comments))).scalar_one(),
-            )
-        await db.dispose()
-        return result
+        try:
+            async with db.read() as conn:
+                count_of = select(func.count()).select_from
+                return (
+                    (await conn.execute(count_of(measurements))).scalar_one(),
+                    (await conn.execute(count_of(comments))).scalar_one(),
+                )
+        finally:
+            await db.dispose()
 
     return count
 
@@ -67,10 +71,11 @@ def stored(world_url):
 async def rows(url: str, table: Table) -> list[Row[Any]]:
     """Every row of a table."""
     db = Database(url)
-    async with db.read() as conn:
-        found = (await conn.execute(select(table))).all()
-    await db.dispose()
-    return list(found)
+    try:
+        async with db.read() as conn:
+            return list((await conn.execute(select(table))).all())
+    finally:
+        await db.dispose()
 
 
 def today() -> date:
@@ -135,11 +140,13 @@ async def test_a_renewed_collaboration_shows_the_review_date_next(partner, world
     db = Database(world_url)
     ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
     cid = world.collaborations["A"]
-    await builders.evaluate(ctx, cid, today())
-    await fire(ctx, cid, "evaluate")
-    await builders.renew(ctx, cid, today(), years=2)
-    await fire(ctx, cid, "renew")
-    await db.dispose()
+    try:
+        await builders.evaluate(ctx, cid, today())
+        await fire(ctx, cid, "evaluate")
+        await builders.renew(ctx, cid, today(), years=2)
+        await fire(ctx, cid, "renew")
+    finally:
+        await db.dispose()
     page = (await partner.get(f"/portal/collaborations/{cid}")).text
     assert '<li class="current" aria-current="step">継続</li>' in page
     assert "見直しの日に、市町村が貴社と一緒に振り返ります" in page
