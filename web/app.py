@@ -26,7 +26,7 @@ from web.background import upkeep_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
-from web.routes import admin, auth, collaborations, due, partners, site
+from web.routes import admin, auth, collaborations, due, partners, portal, site
 from web.security import SecurityMiddleware, add_headers, csrf_token_of
 from workflows.collaboration import COLLABORATION
 
@@ -38,6 +38,7 @@ ROUTES = [
     *admin.ROUTES,
     *collaborations.ROUTES,
     *partners.ROUTES,
+    *portal.ROUTES,
 ]
 
 
