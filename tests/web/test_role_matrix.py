@@ -56,7 +56,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/partners/{partner_id:int}"): STAFF_VIEW,
     ("GET", "/compare"): STAFF_VIEW,
 }
-BY_PREFIX = {"/admin": ADMINS}
+BY_PREFIX = {"/admin": ADMINS, "/portal": PARTNERS}
 """Whole areas with one policy: every route under the prefix answers like this."""
 NOT_IN_MATRIX = ("/static/", "/schema")  # files and the API description: public by design
 
@@ -91,6 +91,7 @@ async def _samples(world: World, world_url: str) -> dict[str, str]:
         "token": feed,
         "item_id": str(due_item),
         "collaboration_id": str(world.collaborations["A"]),
+        "cid": str(world.collaborations["A"]),  # the partner user's own organisation's
         "id": str(world.collaborations["A"]),
         "partner_id": str(world.partners["A"]),
         "user_id": str(world.users["coordinator"]),
