@@ -61,7 +61,7 @@ async def test_managers_see_their_networks_and_coordinators_their_own_items_once
     assert "（期限 2026年6月8日）" in mine.body[today:upcoming]
     assert "・みどり運輸：打診期間の終了が近づいています" in mine.body[upcoming:]
     assert "（期限 2026年6月10日）" in mine.body[upcoming:]
-    assert "http://127.0.0.1:8000/board#card-" in mine.body
+    assert "http://127.0.0.1:8000/collaborations/" in mine.body
     assert "青葉生協" not in mine.body and "やまびこ郵便局" not in mine.body
 
     assert "青葉生協" in sent[kenta.email].body

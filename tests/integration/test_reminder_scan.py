@@ -152,7 +152,7 @@ async def test_the_approach_window_reminds_the_owner_once_then_escalates_to_its_
     assert "現在の段階：打診中" in mail.body
     assert "期限：2026年6月8日" in mail.body
     assert "期限超過" not in mail.body
-    assert f"http://127.0.0.1:8000/board#card-{cid}" in mail.body
+    assert f"http://127.0.0.1:8000/collaborations/{cid}" in mail.body
     assert "繁忙期" not in mail.body
     assert (await item(ctx, cid, "approach_window_reminder")).status == DueStatus.NOTIFIED
     assert (await item(ctx, cid, "approach_window_reminder")).notified_at == clock.now()

@@ -282,8 +282,8 @@ def format_day(day: date, locale: str, *, weekday: bool = True) -> str:
 
 
 def card_url(ctx: Context, collaboration_id: int) -> str:
-    """The link to a collaboration's card on the board."""
-    return f"{ctx.base_url.rstrip('/')}/board#card-{collaboration_id}"
+    """The link to a collaboration's page."""
+    return f"{ctx.base_url.rstrip('/')}/collaborations/{collaboration_id}"
 
 
 def _babel_locale(locale: str) -> str:
