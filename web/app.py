@@ -26,12 +26,12 @@ from web.background import upkeep_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
-from web.routes import auth, site
+from web.routes import auth, board, moves, record_forms, site
 from web.security import SecurityMiddleware, add_headers, csrf_token_of
 from workflows.collaboration import COLLABORATION
 
 HERE = Path(__file__).parent
-ROUTES = [*site.ROUTES, *auth.ROUTES]
+ROUTES = [*site.ROUTES, *auth.ROUTES, *board.ROUTES, *moves.ROUTES, *record_forms.ROUTES]
 
 
 async def _set_locale(request: Request) -> None:

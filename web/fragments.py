@@ -1,0 +1,48 @@
+"""Fragments are template blocks: htmx requests get the block, everyone else the whole page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Request
+
+
+def is_htmx(request: Request) -> bool:
+    """True for an htmx request that swaps a part of the page.
+
+    A history restore asks for a whole page even though htmx sends it.
+    """
+    headers = request.headers
+    return bool(headers.get("hx-request")) and not headers.get("hx-history-restore-request")
+
+
+def render(
+    request: Request,
+    template: str,
+    blocks: str | list[str],
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMXBlockTemplate:
+    """``template`` whole, or only ``blocks`` (one name or several) for htmx."""
+    if not is_htmx(request):
+        return HTMXBlockTemplate(
+            template_name=template, context=context, status_code=status_code, headers=headers
+        )
+    if isinstance(blocks, str):
+        return HTMXBlockTemplate(
+            template_name=template,
+            block_name=blocks,
+            context=context,
+            status_code=status_code,
+            headers=headers,
+        )
+    return HTMXBlockTemplate(
+        template_name=template,
+        block_names=blocks,
+        context=context,
+        status_code=status_code,
+        headers=headers,
+    )
