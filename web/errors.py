@@ -41,7 +41,9 @@ def _wants_json(request: Request) -> bool:
 
 def _page(request: Request, status: int, message: str = "") -> Response:
     if _wants_json(request):
-        code = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(status, "error")
+        code = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(
+            status, "error"
+        )
         body = {"error": code, "message": message or TITLES.get(status, "")}
         return Response(body, status_code=status, media_type=MediaType.JSON)
     return Template(
