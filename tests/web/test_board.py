@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from engine.clock import FixedClock
-from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
 from engine.domain.partner import Industry, Partner
 from engine.domain.users import SYSTEM
+from engine.store.database import Database
+from engine.store.services import CollaborationService, Context, DirectoryService
 from tests.web.world import NOW
 from workflows.collaboration import COLLABORATION
 
