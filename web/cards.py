@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache, lru_cache
+from typing import Any
 
 from engine.calendar import add_months
 from engine.clock import local_date
 from engine.domain.partner import INDUSTRY_LABELS
-from engine.i18n import N_
+from engine.i18n import N_, translate
 from engine.store.queries import CardExtras, CardRow
+from web.i18n import current_locale, local_day
+from web.security import csrf_token_of
 from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
 
 STALE_AFTER = timedelta(days=30)
@@ -45,7 +49,8 @@ class Card:
     badges: tuple[Badge, ...]
     days_in_stage: int
     moves: tuple[Move, ...]
-    industry_label: str
+    next_due: str
+    """The next due date in the reader's format, or empty."""
 
     @property
     def destinations(self) -> str:
@@ -91,10 +96,44 @@ def card_of(row: CardRow, extras: CardExtras, today: date) -> Card:
         badges=badges(row, extras, today),
         days_in_stage=(today - local_date(row.state_entered_at)).days,
         moves=MOVES[row.state],
-        industry_label=INDUSTRY_LABELS.get(row.industry, INDUSTRY_FALLBACK),  # type: ignore[call-overload]
+        next_due=_day(row.next_due_on, current_locale.get()) if row.next_due_on else "",
     )
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    # Formatting a date with babel costs more than the rest of a card; boards repeat dates.
+    return local_day(value)
+
+
+@cache
+def labels(locale: str) -> dict[str, Any]:
+    """Every fixed word a card shows, translated once per language rather than once per card."""
+
+    def t(message: str) -> str:
+        return translate(message, locale)
+
+    return {
+        "no_owner": t(N_("No owner")),
+        "drag": t(N_("Drag to move")),
+        "move_to": t(N_("Move to…")),
+        "stage": t(N_("Stage")),
+        "comment": t(N_("Comment")),
+        "move": t(N_("Move")),
+        "industries": {str(k): t(v) for k, v in INDUSTRY_LABELS.items()},
+        "other_industry": t(INDUSTRY_FALLBACK),
+        "moves": {
+            state: [(m.event, m.dest, f"{t(m.dest_label)} ({t(m.label)})") for m in moves]
+            for state, moves in MOVES.items()
+        },
+    }
 
 
 def cards_of(rows: list[CardRow], extras: CardExtras, today: date) -> list[Card]:
     """Several rows as cards."""
     return [card_of(row, extras, today) for row in rows]
+
+
+def card_context(scope: Any, can_move: bool) -> dict[str, Any]:
+    """What _card.html needs besides the card: translated words, the CSRF token, move rights."""
+    return {"t": labels(current_locale.get()), "csrf": csrf_token_of(scope), "can_move": can_move}

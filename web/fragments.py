@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Request
+from litestar import MediaType, Request
 
 
 def is_htmx(request: Request) -> bool:
@@ -27,22 +27,16 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMXBlockTemplate:
     """``template`` whole, or only ``blocks`` (one name or several) for htmx."""
+    options: dict[str, Any] = {
+        "template_name": template,
+        "context": context,
+        "status_code": status_code,
+        "headers": headers,
+        # Explicit: a handler that may also redirect is annotated Any, whose default is JSON.
+        "media_type": MediaType.HTML,
+    }
     if not is_htmx(request):
-        return HTMXBlockTemplate(
-            template_name=template, context=context, status_code=status_code, headers=headers
-        )
+        return HTMXBlockTemplate(**options)
     if isinstance(blocks, str):
-        return HTMXBlockTemplate(
-            template_name=template,
-            block_name=blocks,
-            context=context,
-            status_code=status_code,
-            headers=headers,
-        )
-    return HTMXBlockTemplate(
-        template_name=template,
-        block_names=blocks,
-        context=context,
-        status_code=status_code,
-        headers=headers,
-    )
+        return HTMXBlockTemplate(block_name=blocks, **options)
+    return HTMXBlockTemplate(block_names=blocks, **options)

@@ -114,8 +114,8 @@ def _failed_mails() -> Any:
     )
 
 
-def _card_query() -> Select[Any]:
-    """The card's columns; the two subqueries run only for the rows returned."""
+def _card_query(base: Any = collaborations) -> Select[Any]:
+    """The card's columns from ``base`` onwards; the two subqueries run only for rows returned."""
     return (
         select(
             collaborations.c.id,
@@ -135,6 +135,7 @@ def _card_query() -> Select[Any]:
             networks.c.approach_reminder_months,
             networks.c.approach_escalation_months,
         )
+        .select_from(base)
         .join(networks, networks.c.id == collaborations.c.network_id)
         .join(partners, partners.c.id == collaborations.c.partner_id)
         .outerjoin(users, users.c.id == collaborations.c.owner_id)
@@ -172,6 +173,9 @@ async def board(
     db: Database, scope: Scope, board_filter: BoardFilter, per_column: int, today: date
 ) -> Board:
     """The first ``per_column`` cards of every state and the count of each, for ``scope``."""
+    ranked_from = collaborations
+    if board_filter.area or board_filter.industry or board_filter.search.strip():
+        ranked_from = collaborations.join(partners, partners.c.id == collaborations.c.partner_id)
     ranked = (
         select(
             collaborations.c.id,
@@ -180,14 +184,14 @@ async def board(
             .label("rank"),
             func.count().over(partition_by=collaborations.c.state).label("total"),
         )
-        .join(partners, partners.c.id == collaborations.c.partner_id)
+        .select_from(ranked_from)
         .where(*_conditions(scope, board_filter))
         .subquery()
     )
+    # The numbered page comes first in the join, so only its rows meet the other tables.
     query = (
-        _card_query()
+        _card_query(ranked.join(collaborations, collaborations.c.id == ranked.c.id))
         .add_columns(ranked.c.total)
-        .join(ranked, ranked.c.id == collaborations.c.id)
         .where(ranked.c.rank <= per_column)
         .order_by(collaborations.c.state, *ORDER)
     )
@@ -284,27 +288,33 @@ async def _extras(conn: Any, scope: Scope, cards: list[CardRow], today: date) ->
 
 async def filter_options(db: Database, scope: Scope) -> FilterOptions:
     """The networks, areas and owners found among the collaborations ``scope`` may see."""
-    seen = select(collaborations.c.network_id).where(visible(scope)).distinct()
+    seen = select(collaborations.c.id).where(visible(scope))
+    if scope.everything:
+        network_query = select(networks.c.id, networks.c.name)
+    elif scope.partner_id is None:
+        network_query = select(networks.c.id, networks.c.name).where(
+            networks.c.id.in_(sorted(scope.network_ids))
+        )
+    else:
+        network_query = select(networks.c.id, networks.c.name).where(
+            networks.c.id.in_(select(collaborations.c.network_id).where(visible(scope)))
+        )
+    # EXISTS lets the database stop at the first visible collaboration of each partner or user.
+    area_query = (
+        select(partners.c.area)
+        .where(seen.where(collaborations.c.partner_id == partners.c.id).exists())
+        .distinct()
+        .order_by(partners.c.area)
+    )
+    owner_query = (
+        select(users.c.id, users.c.name)
+        .where(seen.where(collaborations.c.owner_id == users.c.id).exists())
+        .order_by(users.c.name)
+    )
     async with db.read() as conn:
-        network_rows = await conn.execute(
-            select(networks.c.id, networks.c.name)
-            .where(networks.c.id.in_(seen))
-            .order_by(networks.c.name)
-        )
-        area_rows = await conn.execute(
-            select(partners.c.area)
-            .join(collaborations, collaborations.c.partner_id == partners.c.id)
-            .where(visible(scope))
-            .distinct()
-            .order_by(partners.c.area)
-        )
-        owner_rows = await conn.execute(
-            select(users.c.id, users.c.name)
-            .join(collaborations, collaborations.c.owner_id == users.c.id)
-            .where(visible(scope))
-            .distinct()
-            .order_by(users.c.name)
-        )
+        network_rows = await conn.execute(network_query.order_by(networks.c.name))
+        area_rows = await conn.execute(area_query)
+        owner_rows = await conn.execute(owner_query)
         return FilterOptions(
             [(i, n) for i, n in network_rows],
             [a for (a,) in area_rows],

@@ -15,7 +15,7 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.store import queries
 from web.board_query import PER_COLUMN, BoardQuery
-from web.cards import Card, card_of, cards_of
+from web.cards import Card, card_context, card_of, cards_of
 from web.fragments import is_htmx, render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS, Stage
@@ -52,7 +52,7 @@ async def page_context(
         "filters": query.values,
         "options": options,
         "industries": [(str(k), v) for k, v in INDUSTRY_LABELS.items()],
-        "can_move": viewer.can(Permission.MOVE),
+        **card_context(request.scope, viewer.can(Permission.MOVE)),
     }
 
 
@@ -79,7 +79,9 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
             )
         )
     context = await page_context(request, state, viewer, query, columns)
-    return render(request, "board.html", "board", context)
+    # The address bar keeps only the filters in use, so a view can be bookmarked.
+    headers = {"HX-Push-Url": query.url("/board")}
+    return render(request, "board.html", "board", context, headers=headers)
 
 
 @get("/board/columns/{stage:str}", guards=[requires(Permission.VIEW_PIPELINE)])

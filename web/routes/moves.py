@@ -20,7 +20,7 @@ from engine.store.services import CollaborationService
 from engine.workflow import Requirement
 from engine.workflow.spec import COMMENT_REQUIRED
 from web.board_query import BoardQuery
-from web.cards import Card, card_of
+from web.cards import Card, card_context, card_of
 from web.fragments import is_htmx, render
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -160,7 +160,7 @@ async def move(
         "card": await _card(state, viewer, collaboration_id),
         "counts": {stage: counts.get(stage, 0) for stage in Stage},
         "panel": panel,
-        "can_move": True,
+        **card_context(request.scope, can_move=True),
         "query": query,
     }
     return render(request, "move.html", ["card", "move_result"], context, status_code=status)
@@ -186,7 +186,7 @@ async def move_check(
     context = {
         "card": await _card(state, viewer, collaboration_id),
         "panel": panel,
-        "can_move": True,
+        **card_context(request.scope, can_move=True),
         "query": BoardQuery.parse(request.query_params),
         "refresh_card": is_htmx(request),
     }
