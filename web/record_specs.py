@@ -77,6 +77,7 @@ def _records(ctx: Context, viewer: Viewer) -> RecordService:
 
 
 def scorecard_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The scorecard form's fields as they are stored (what the form shows first)."""
     card = file.scorecard or Scorecard()
     values: dict[str, Any] = {"version": card.version}
     for level in LEVELS:
@@ -87,7 +88,10 @@ def scorecard_values(file: CollaborationFile, params: Mapping[str, str]) -> dict
     return values
 
 
-async def save_scorecard(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_scorecard(
+    ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput
+) -> str:
+    """Check and save the scorecard form; returns the confirmation message id."""
     ratings = {f"{level}_rating": d.whole(f"{level}_rating", within=RATING) for level in LEVELS}
     notes = {f"{level}_note": d.text(f"{level}_note") for level in LEVELS}
     card = Scorecard(
@@ -106,11 +110,13 @@ async def save_scorecard(ctx: Context, viewer: Viewer, file: CollaborationFile, 
 
 
 def activity_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The contact or meeting form's fields as they are stored (what the form shows first)."""
     kind = params.get("kind", "")
     return {"kind": kind if kind in ACTIVITY_KINDS else ""}
 
 
-async def save_activity(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_activity(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the contact or meeting form; returns the confirmation message id."""
     kind = d.raw("kind")
     if kind not in ACTIVITY_KINDS:
         d.errors["kind"] = N_("Choose what kind of contact it was.")
@@ -135,6 +141,7 @@ async def save_activity(ctx: Context, viewer: Viewer, file: CollaborationFile, d
 
 
 def memorandum_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The memorandum form's fields as they are stored (what the form shows first)."""
     memo = file.memorandum or Memorandum()
     return {
         "signed_on": iso(memo.signed_on),
@@ -145,7 +152,10 @@ def memorandum_values(file: CollaborationFile, params: Mapping[str, str]) -> dic
     }
 
 
-async def save_memorandum(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_memorandum(
+    ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput
+) -> str:
+    """Check and save the memorandum form; returns the confirmation message id."""
     memo = Memorandum(
         d.day("signed_on"),
         d.text("municipality_signatory", limit=100),
@@ -159,10 +169,12 @@ async def save_memorandum(ctx: Context, viewer: Viewer, file: CollaborationFile,
 
 
 def planner_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The planner form's fields as they are stored (what the form shows first)."""
     return {"planner": file.collaboration.planner, "version": file.collaboration.version}
 
 
-async def save_planner(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_planner(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the planner form; returns the confirmation message id."""
     planner = d.text("planner", limit=100, required=True)
     d.check()
     await CollaborationService(ctx, viewer.scope).assign(
@@ -175,6 +187,7 @@ async def save_planner(ctx: Context, viewer: Viewer, file: CollaborationFile, d:
 
 
 def plan_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The plan form's fields as they are stored (what the form shows first)."""
     plan = file.plan or Plan(cycle=file.collaboration.cycle)
     values: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_TEXT}
     values.update(starts_on=iso(plan.starts_on), ends_on=iso(plan.ends_on), version=plan.version)
@@ -201,7 +214,8 @@ def plan_rows(d: FormInput) -> dict[str, Any]:
     }
 
 
-async def save_plan(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_plan(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the plan form; returns the confirmation message id."""
     rows = plan_rows(d)
     kpis = []
     for i, row in enumerate(rows["kpis"]):
@@ -238,10 +252,14 @@ async def save_plan(ctx: Context, viewer: Viewer, file: CollaborationFile, d: Fo
 
 
 def measurement_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The measured KPI value form's fields as they are stored (what the form shows first)."""
     return {"kpi_id": ""}
 
 
-async def save_measurement(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_measurement(
+    ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput
+) -> str:
+    """Check and save the measured KPI value form; returns the confirmation message id."""
     kpi_id = d.whole("kpi_id", required=True)
     start = d.day("period_start", required=True)
     end = d.day("period_end", required=True)
@@ -255,6 +273,7 @@ async def save_measurement(ctx: Context, viewer: Viewer, file: CollaborationFile
 
 
 def evaluation_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The evaluation form's fields as they are stored (what the form shows first)."""
     evaluation = file.evaluation or Evaluation(cycle=file.collaboration.cycle)
     return {
         "evaluated_on": iso(evaluation.evaluated_on),
@@ -264,7 +283,10 @@ def evaluation_values(file: CollaborationFile, params: Mapping[str, str]) -> dic
     }
 
 
-async def save_evaluation(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_evaluation(
+    ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput
+) -> str:
+    """Check and save the evaluation form; returns the confirmation message id."""
     evaluation = Evaluation(
         file.collaboration.cycle,
         d.day("evaluated_on"),
@@ -278,6 +300,7 @@ async def save_evaluation(ctx: Context, viewer: Viewer, file: CollaborationFile,
 
 
 def renewal_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The renewal form's fields as they are stored (what the form shows first)."""
     renewal = file.renewal or Renewal(cycle=file.collaboration.cycle)
     return {
         "approved_on": iso(renewal.approved_on),
@@ -288,7 +311,8 @@ def renewal_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[s
     }
 
 
-async def save_renewal(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_renewal(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the renewal form; returns the confirmation message id."""
     renewal = Renewal(
         file.collaboration.cycle,
         d.day("approved_on"),
@@ -306,11 +330,13 @@ async def save_renewal(ctx: Context, viewer: Viewer, file: CollaborationFile, d:
 
 
 def approval_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The manager's approval form's fields as they are stored (what the form shows first)."""
     kind = params.get("kind", "")
     return {"kind": kind if kind in APPROVAL_KINDS else ""}
 
 
-async def save_approval(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_approval(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the manager's approval form; returns the confirmation message id."""
     kind = d.raw("kind")
     if kind not in APPROVAL_KINDS:
         d.errors["kind"] = N_("There is no such approval.")
@@ -321,10 +347,12 @@ async def save_approval(ctx: Context, viewer: Viewer, file: CollaborationFile, d
 
 
 def comment_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
+    """The comment form's fields as they are stored (what the form shows first)."""
     return {}
 
 
-async def save_comment(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput):
+async def save_comment(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
+    """Check and save the comment form; returns the confirmation message id."""
     body = d.text("body", required=True)
     d.check()
     await _records(ctx, viewer).comment(_id(file), body, viewer.actor)
