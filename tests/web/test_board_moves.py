@@ -114,7 +114,7 @@ async def test_a_forged_move_is_refused_and_changes_nothing(coordinator, world, 
 
 
 async def test_a_stale_version_is_a_conflict_and_shows_the_true_state(
-    coordinator, second_browser, world, world_url
+    coordinator, world, world_url
 ):
     cid = world.collaborations["A"]
     async with services(world_url) as ctx:
@@ -173,6 +173,13 @@ async def test_the_move_panel_is_a_whole_page_without_htmx(coordinator, world):
     cid = world.collaborations["A"]
     page = await coordinator.get(f"/collaborations/{cid}/moves/approach")
     assert page.status_code == 200 and "<html" in page.text and "スコアカード" in page.text
+
+
+async def test_a_blocked_move_without_htmx_is_a_whole_page(coordinator, world):
+    cid = world.collaborations["A"]
+    answer = await move(coordinator, cid, headers={}, dest="approached", version="1")
+    assert answer.status_code == 422
+    assert "<html" in answer.text and "スコアカード" in answer.text
 
 
 async def test_a_move_without_htmx_goes_back_to_the_board(coordinator, world, world_url):
