@@ -34,3 +34,5 @@ test: $(VENV)/.installed-test lint
 	$(BIN)/python -m bench.fire_event --quick
 	$(BIN)/python -m bench.reminder_scan --quick
 	$(BIN)/python -m bench.outbox_delivery --quick
+	$(BIN)/python -m bench.board_page --quick
+	$(BIN)/python -m bench.card_move --quick

@@ -26,7 +26,18 @@ from web.background import upkeep_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
-from web.routes import admin, auth, collaborations, due, partners, portal, site
+from web.routes import (
+    admin,
+    auth,
+    board,
+    collaborations,
+    due,
+    moves,
+    partners,
+    portal,
+    record_forms,
+    site,
+)
 from web.security import SecurityMiddleware, add_headers, csrf_token_of
 from workflows.collaboration import COLLABORATION
 
@@ -39,6 +50,9 @@ ROUTES = [
     *collaborations.ROUTES,
     *partners.ROUTES,
     *portal.ROUTES,
+    *board.ROUTES,
+    *moves.ROUTES,
+    *record_forms.ROUTES,
 ]
 
 

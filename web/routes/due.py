@@ -18,7 +18,7 @@ from engine.domain.access import Permission
 from engine.errors import InvalidInput
 from engine.store.services.calendar_feed import CalendarFeedService
 from engine.store.services.reminders import AFTER_TODAY, ReminderService
-from web.fragments import page_or_block
+from web.fragments import render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS
 
@@ -53,7 +53,7 @@ async def _context(state: State, viewer: CurrentViewer, **extra: object) -> dict
 @get("/due", guards=STAFF)
 async def due_page(request: Request, state: State, viewer: CurrentViewer) -> Template:
     """The viewer's open items (a manager's: their networks'), soonest first."""
-    return page_or_block(request, "due.html", "items", await _context(state, viewer))
+    return render(request, "due.html", "items", await _context(state, viewer))
 
 
 @get("/due/count", guards=STAFF)
@@ -89,7 +89,7 @@ async def snooze(
         await ReminderService(state.ctx, viewer.scope).snooze(item_id, data.until, viewer.actor)
     except InvalidInput as exc:
         context = await _context(state, viewer, errors={item_id: exc.errors})
-        return page_or_block(request, "due.html", "items", context, status_code=422)
+        return render(request, "due.html", "items", context, status_code=422)
     return await _after_change(request, state, viewer)
 
 
@@ -105,7 +105,7 @@ async def _after_change(
 ) -> Template | Redirect:
     if not request.headers.get("hx-request"):
         return Redirect("/due", status_code=303)  # no JavaScript: back to the list
-    return page_or_block(request, "due.html", "items", await _context(state, viewer))
+    return render(request, "due.html", "items", await _context(state, viewer))
 
 
 ROUTES = [due_page, due_count, acknowledge, snooze, revoke_feed]

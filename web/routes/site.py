@@ -1,4 +1,4 @@
-"""The start page, the language switch, health, calendar feeds and the pipeline overview."""
+"""The start page, the language switch, health and calendar feeds."""
 
 from __future__ import annotations
 
@@ -6,20 +6,13 @@ from litestar import Request, get
 from litestar.datastructures import Cookie, State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response
 
-from engine.domain.access import Permission
-from engine.domain.partner import INDUSTRY_LABELS
 from engine.errors import NotFound
-from engine.i18n import DEFAULT_LOCALE, LOCALES, N_
-from engine.store import queries
+from engine.i18n import DEFAULT_LOCALE, LOCALES
 from engine.store.services.calendar_feed import CalendarFeedService
-from web.guards import CurrentViewer, requires
 from web.routes.auth import home_of
 from web.security import viewer_of
-from workflows.collaboration import STAGE_LABELS, Stage
-
-INDUSTRY_FALLBACK = N_("Other")
 
 
 @get("/", sync_to_thread=False)
@@ -65,24 +58,4 @@ async def health(state: State) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/board", guards=[requires(Permission.VIEW_PIPELINE)])
-async def board(
-    state: State, viewer: CurrentViewer, network: FromQuery[int | None] = None
-) -> Template:
-    """A read-only overview of the pipeline by stage, limited to the viewer's networks."""
-    cards = await queries.pipeline(state.ctx.db, viewer.scope, network)
-    columns = [
-        (stage, STAGE_LABELS[stage], [c for c in cards if c.state == stage]) for stage in Stage
-    ]
-    return Template(
-        "board.html",
-        context={
-            "columns": columns,
-            "industries": {str(k): v for k, v in INDUSTRY_LABELS.items()},
-            "industry_fallback": INDUSTRY_FALLBACK,
-            "total": len(cards),
-        },
-    )
-
-
-ROUTES = [index, switch_language, calendar_feed, health, board]
+ROUTES = [index, switch_language, calendar_feed, health]

@@ -1,0 +1,134 @@
+"""The pipeline board: columns of cards by stage, filters, paging and single-card fragments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+
+from engine.clock import local_date
+from engine.domain.access import Permission, Viewer
+from engine.domain.partner import INDUSTRY_LABELS
+from engine.store import queries
+from web.board_query import PER_COLUMN, BoardQuery
+from web.cards import Card, card_context, card_of, cards_of
+from web.fragments import is_htmx, render
+from web.guards import CurrentViewer, requires
+from workflows.collaboration import STAGE_LABELS, Stage
+
+MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One stage on the board: its cards so far, how many it holds, where the rest are."""
+
+    stage: str
+    label: str
+    cards: list[Card]
+    count: int
+    more_url: str | None
+
+
+def _more_url(query: BoardQuery, stage: str, offset: int, more: bool) -> str | None:
+    return query.url(f"/board/columns/{stage}", offset=offset) if more else None
+
+
+async def page_context(
+    request: Request, state: State, viewer: Viewer, query: BoardQuery, columns: list[Column]
+) -> dict[str, Any]:
+    """What board.html needs around its columns (the filter choices only for whole pages)."""
+    options = None
+    if not is_htmx(request):
+        options = await queries.filter_options(state.ctx.db, viewer.scope)
+    return {
+        "columns": columns,
+        "total": sum(c.count for c in columns),
+        "query": query,
+        "filters": query.values,
+        "options": options,
+        "industries": [(str(k), v) for k, v in INDUSTRY_LABELS.items()],
+        **card_context(request.scope, viewer.can(Permission.MOVE)),
+    }
+
+
+@get("/board", guards=[requires(Permission.VIEW_PIPELINE)])
+async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
+    """Every stage with its first cards and its count, inside the viewer's networks."""
+    query = BoardQuery.parse(request.query_params)
+    now = state.ctx.clock.now()
+    today = local_date(now)
+    found = await queries.board(
+        state.ctx.db, viewer.scope, query.store_filter(now), PER_COLUMN, today
+    )
+    columns = []
+    for stage in Stage:
+        rows = [c for c in found.cards if c.state == stage]
+        count = found.counts.get(stage, 0)
+        columns.append(
+            Column(
+                stage,
+                STAGE_LABELS[stage],
+                cards_of(rows, found.extras, today),
+                count,
+                _more_url(query, stage, PER_COLUMN, count > PER_COLUMN),
+            )
+        )
+    context = await page_context(request, state, viewer, query, columns)
+    # The address bar keeps only the filters in use, so a view can be bookmarked.
+    headers = {"HX-Push-Url": query.url("/board")}
+    return render(request, "board.html", "board", context, headers=headers)
+
+
+@get("/board/columns/{stage:str}", guards=[requires(Permission.VIEW_PIPELINE)])
+async def column_page(
+    request: Request,
+    state: State,
+    viewer: CurrentViewer,
+    stage: FromPath[str],
+    offset: FromQuery[int] = 0,
+) -> Any:
+    """The next cards of one column, with a link to the ones after them."""
+    if stage not in Stage.__members__.values():
+        raise NotFoundException()
+    offset = min(max(offset, 0), MAX_OFFSET)
+    query = BoardQuery.parse(request.query_params)
+    now = state.ctx.clock.now()
+    today = local_date(now)
+    rows, more, extras = await queries.column(
+        state.ctx.db, viewer.scope, query.store_filter(now), stage, offset, PER_COLUMN, today
+    )
+    count = offset + len(rows)
+    if not is_htmx(request):  # the column's heading with its count shows on whole pages only
+        counts = await queries.counts(state.ctx.db, viewer.scope, query.store_filter(now))
+        count = counts.get(stage, 0)
+    column = Column(
+        stage,
+        STAGE_LABELS[Stage(stage)],
+        cards_of(rows, extras, today),
+        count,
+        _more_url(query, stage, offset + PER_COLUMN, more),
+    )
+    context = await page_context(request, state, viewer, query, [column])
+    return render(request, "board.html", "column_cards", {**context, "column": column})
+
+
+@get("/board/cards/{collaboration_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
+async def card_fragment(
+    request: Request, state: State, viewer: CurrentViewer, collaboration_id: FromPath[int]
+) -> Any:
+    """One card as it stands now (404 outside the viewer's networks)."""
+    today = local_date(state.ctx.clock.now())
+    row, extras = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
+    card = card_of(row, extras, today)
+    query = BoardQuery.parse(request.query_params)
+    column = Column(row.state, STAGE_LABELS[Stage(row.state)], [card], 1, None)
+    context = await page_context(request, state, viewer, query, [column])
+    return render(request, "board.html", "card", {**context, "card": card})
+
+
+ROUTES = [board, column_page, card_fragment]
