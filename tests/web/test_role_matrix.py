@@ -55,6 +55,12 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/partners"): STAFF_VIEW,
     ("GET", "/partners/{partner_id:int}"): STAFF_VIEW,
     ("GET", "/compare"): STAFF_VIEW,
+    ("GET", "/board/columns/{stage:str}"): STAFF_VIEW,
+    ("GET", "/board/cards/{collaboration_id:int}"): STAFF_VIEW,
+    ("POST", "/collaborations/{collaboration_id:int}/move"): STAFF_EDIT,
+    ("GET", "/collaborations/{collaboration_id:int}/moves/{event:str}"): STAFF_EDIT,
+    ("GET", "/collaborations/{collaboration_id:int}/forms/{form:str}"): STAFF_EDIT,
+    ("POST", "/collaborations/{collaboration_id:int}/forms/{form:str}"): STAFF_EDIT,
 }
 BY_PREFIX = {"/admin": ADMINS, "/portal": PARTNERS}
 """Whole areas with one policy: every route under the prefix answers like this."""
@@ -88,6 +94,9 @@ async def _samples(world: World, world_url: str) -> dict[str, str]:
     await ctx.db.dispose()
     return {
         "code": "en",
+        "stage": "candidate",
+        "event": "approach",
+        "form": "scorecard",
         "token": feed,
         "item_id": str(due_item),
         "collaboration_id": str(world.collaborations["A"]),
@@ -147,3 +156,44 @@ async def test_each_route_answers_each_role_as_expected(client, world, world_url
         if got != _expected(method, template)[role]:
             wrong.append(f"{method} {path}: {got} ({response.status_code})")
     assert not wrong, f"{role}: {wrong}"
+
+
+ID_PARAMS = ("collaboration_id", "partner_id", "cid", "item_id")
+
+
+@pytest.mark.parametrize(("role", "area"), [("aoba", "staff"), ("partner_b", "/portal")])
+async def test_another_tenants_ids_answer_404_like_missing_ones(
+    client, world, world_url, role, area
+):
+    """あおば町's coordinator and partner B's user aim at みどり市's records of partner A."""
+    samples = await _samples(world, world_url)
+    await login(client, world.emails[role])
+    routes = [
+        (method, template)
+        for method, template in _routes(client.app)
+        if any(f"{{{p}:" in template for p in ID_PARAMS)
+        and template.startswith("/portal") == (area == "/portal")
+        and not template.startswith("/admin")
+    ]
+    assert routes
+    wrong = []
+    for method, template in routes:
+        for values, label in (
+            (samples, "another's"),
+            (
+                dict.fromkeys(samples, "999999")
+                | {k: v for k, v in samples.items() if k not in ID_PARAMS},
+                "missing",
+            ),
+        ):
+            path = _fill(template, values)
+            if method == "GET":
+                response = await client.get(path, follow_redirects=False)
+            else:
+                token = csrf_of((await client.get("/login")).text)
+                response = await client.request(
+                    method, path, data={"_csrf": token}, follow_redirects=False
+                )
+            if response.status_code != 404:
+                wrong.append(f"{label} {method} {path}: {response.status_code}")
+    assert not wrong, wrong

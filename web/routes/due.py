@@ -17,7 +17,7 @@ from engine.clock import local_date
 from engine.domain.access import Permission
 from engine.errors import InvalidInput
 from engine.store.services.calendar_feed import CalendarFeedService
-from engine.store.services.reminders import AFTER_TODAY, ReminderService
+from engine.store.services.reminders import ReminderService
 from web.fragments import render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS
@@ -84,9 +84,9 @@ async def snooze(
 ) -> Template | Redirect:
     """Remind again on a later business day."""
     try:
-        if data.until is None:
-            raise InvalidInput({"until": AFTER_TODAY})
-        await ReminderService(state.ctx, viewer.scope).snooze(item_id, data.until, viewer.actor)
+        # No date is judged like a past one, after the item is found (or not: 404).
+        until = data.until or date.min
+        await ReminderService(state.ctx, viewer.scope).snooze(item_id, until, viewer.actor)
     except InvalidInput as exc:
         context = await _context(state, viewer, errors={item_id: exc.errors})
         return render(request, "due.html", "items", context, status_code=422)
