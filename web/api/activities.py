@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import get, post
 from litestar.datastructures import State
+from litestar.params import JSONBody
 
 from engine.domain.access import Permission
 from engine.domain.collaboration import Activity
@@ -37,7 +38,7 @@ async def list_activities(
     summary="Log an activity",
 )
 async def log_activity(
-    state: State, viewer: CurrentViewer, collaboration_id: PathId, data: NewActivity
+    state: State, viewer: CurrentViewer, collaboration_id: PathId, data: JSONBody[NewActivity]
 ) -> ActivityOut:
     """Consultations may be planned ahead; other kinds must have happened already."""
     saved = await RecordService(state.ctx, viewer.scope).log_activity(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.datastructures import State
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from engine.domain.access import Permission, Viewer
 from engine.errors import InvalidInput
@@ -15,7 +15,7 @@ from engine.store import api_queries
 from engine.store.services import CollaborationService
 from web.api.convert import collaboration_detail, collaboration_summary
 from web.api.errors import documented
-from web.api.params import Limit, Offset, PathId
+from web.api.params import Limit, Locale, Offset, PathId
 from web.api.schemas import (
     CollaborationDetail,
     CollaborationPage,
@@ -41,7 +41,7 @@ NOT_A_MEMBER = N_("Choose an active member of this network.")
 async def list_collaborations(
     state: State,
     viewer: CurrentViewer,
-    locale: str,
+    locale: Locale,
     stage: Annotated[Stage | None, QueryParameter(name="state")] = None,
     network_id: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
     limit: Limit = 50,
@@ -72,7 +72,7 @@ async def list_collaborations(
     summary="One collaboration with its history and the events it offers",
 )
 async def read_collaboration(
-    state: State, viewer: CurrentViewer, locale: str, collaboration_id: PathId
+    state: State, viewer: CurrentViewer, locale: Locale, collaboration_id: PathId
 ) -> CollaborationDetail:
     """State, version, history and each event with what still blocks it."""
     row = await api_queries.collaboration(state.ctx.db, viewer.scope, collaboration_id)
@@ -90,7 +90,11 @@ async def read_collaboration(
     summary="Fire a lifecycle event on the version the caller read",
 )
 async def fire_event(
-    state: State, viewer: CurrentViewer, locale: str, collaboration_id: PathId, data: FireEvent
+    state: State,
+    viewer: CurrentViewer,
+    locale: Locale,
+    collaboration_id: PathId,
+    data: JSONBody[FireEvent],
 ) -> Moved:
     """Move the collaboration if its version is current and every requirement is met."""
     moved = await CollaborationService(state.ctx, viewer.scope).fire(
@@ -117,7 +121,7 @@ async def fire_event(
     summary="Put a partner into one of the caller's networks as a candidate",
 )
 async def create_collaboration(
-    state: State, viewer: CurrentViewer, locale: str, data: NewCollaboration
+    state: State, viewer: CurrentViewer, locale: Locale, data: JSONBody[NewCollaboration]
 ) -> CollaborationSummary:
     """Any existing partner may be added: a partner may work with several networks."""
     await check_new_collaboration(state, viewer, data.network_id, data.owner_id)

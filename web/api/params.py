@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from web.api.language import api_locale
@@ -26,3 +27,7 @@ Lang = Annotated[
 def reader_locale(request: Request, lang: Lang = None) -> str:
     """Dependency ``locale``: the language to answer in."""
     return api_locale(request, lang)
+
+
+Locale = NamedDependency[str]
+"""Annotation for a handler parameter ``locale``: the language to answer in."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import get, post
 from litestar.datastructures import State
+from litestar.params import JSONBody
 
 from engine.domain.access import Permission
 from engine.domain.partner import BusySeason, Contact, Partner
@@ -12,7 +13,7 @@ from engine.store.services import CollaborationService, DirectoryService
 from web.api.collaborations import check_new_collaboration
 from web.api.convert import collaboration_summary, partner_detail
 from web.api.errors import documented
-from web.api.params import Limit, Offset, PathId
+from web.api.params import Limit, Locale, Offset, PathId
 from web.api.schemas import NewPartner, PartnerCreated, PartnerDetail, PartnerPage, PartnerSummary
 from web.guards import CurrentViewer, logged_in, requires
 
@@ -60,7 +61,7 @@ async def read_partner(state: State, viewer: CurrentViewer, partner_id: PathId) 
     summary="Register a partner and put it into one of the caller's networks as a candidate",
 )
 async def create_partner(
-    state: State, viewer: CurrentViewer, locale: str, data: NewPartner
+    state: State, viewer: CurrentViewer, locale: Locale, data: JSONBody[NewPartner]
 ) -> PartnerCreated:
     """network_id: a partner outside all the caller's networks would be invisible to them."""
     await check_new_collaboration(state, viewer, data.network_id, None)
