@@ -95,6 +95,8 @@ async def test_messages_follow_lang_then_accept_language(client, world):
     assert asked["state_label"] == "候補"
     missing = await client.get(f"/api/collaborations/{MISSING}?lang=en", headers=headers)
     assert missing.json()["message"] == "There is no such record, or you may not see it."
+    japanese = await client.get(f"/api/collaborations/{MISSING}", headers=headers)
+    assert japanese.json()["message"] == "該当する記録がないか、閲覧する権限がありません。"
 
 
 async def test_firing_an_event_answers_the_new_state_and_version(client, world):
