@@ -142,10 +142,13 @@ def _event_not_allowed(request: Request, exc: EventNotAllowed) -> Response[ApiEr
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[ApiError]:
+    """Other refusals: a body litestar could not read (422), a method the path lacks (405)."""
+    if exc.status_code == 400:
+        return error_response(request, 422, "invalid_body", fields={"body": exc.detail})
     if exc.status_code == 405:
         return error_response(request, 405, "method_not_allowed")
-    if exc.status_code < 500:  # a body litestar could not parse, and the like
-        return error_response(request, 422, "invalid_body", fields={"body": exc.detail})
+    if exc.status_code < 500:
+        return error_response(request, exc.status_code, "bad_request")
     return _server_error(request, exc)
 
 
