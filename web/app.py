@@ -22,6 +22,7 @@ from engine.mail.transport import transport_from_settings
 from engine.store.services import Context
 from engine.store.services.accounts import AccountService, SessionPolicy
 from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
+from web.api import API_ROUTER, OPENAPI_CONFIG
 from web.background import upkeep_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTES,
+            API_ROUTER,
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt={"public": True}
             ),
@@ -126,6 +128,8 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        openapi_config=OPENAPI_CONFIG,
+        include_in_schema=False,  # only the API router documents itself
     )
 
 

@@ -1,0 +1,95 @@
+"""API: list, read and register partner organisations."""
+
+from __future__ import annotations
+
+from litestar import get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+
+from engine.domain.access import Permission
+from engine.domain.partner import BusySeason, Contact, Partner
+from engine.store import api_queries
+from engine.store.services import CollaborationService, DirectoryService
+from web.api.collaborations import check_new_collaboration
+from web.api.convert import collaboration_summary, partner_detail
+from web.api.errors import documented
+from web.api.params import Limit, Locale, Offset, PathId
+from web.api.schemas import NewPartner, PartnerCreated, PartnerDetail, PartnerPage, PartnerSummary
+from web.guards import CurrentViewer, logged_in, requires
+
+
+@get(
+    "/partners",
+    guards=[logged_in()],  # every role reads; the scope decides what
+    responses=documented(),
+    summary="The partners the caller may see",
+)
+async def list_partners(
+    state: State, viewer: CurrentViewer, limit: Limit = 50, offset: Offset = 0
+) -> PartnerPage:
+    """Partners with a collaboration in the caller's reach (a partner user: their own)."""
+    page = await api_queries.partner_page(state.ctx.db, viewer.scope, limit=limit, offset=offset)
+    return PartnerPage(
+        items=[
+            PartnerSummary(
+                id=p.id, name=p.name, industry=p.industry, area=p.area, version=p.version
+            )
+            for p in page.items
+        ],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@get(
+    "/partners/{partner_id:int}",
+    guards=[logged_in()],
+    responses=documented(404),
+    summary="One partner with its contacts and busy seasons",
+)
+async def read_partner(state: State, viewer: CurrentViewer, partner_id: PathId) -> PartnerDetail:
+    """A partner the caller may see; 404 otherwise."""
+    await api_queries.check_partner_visible(state.ctx.db, viewer.scope, partner_id)
+    return partner_detail(await DirectoryService(state.ctx).partner(partner_id))
+
+
+@post(
+    "/partners",
+    guards=[requires(Permission.EDIT)],
+    responses=documented(403, 422),
+    summary="Register a partner and put it into one of the caller's networks as a candidate",
+)
+async def create_partner(
+    state: State, viewer: CurrentViewer, locale: Locale, data: JSONBody[NewPartner]
+) -> PartnerCreated:
+    """network_id: a partner outside all the caller's networks would be invisible to them."""
+    await check_new_collaboration(state, viewer, data.network_id, None)
+    partner = await DirectoryService(state.ctx).add_partner(
+        Partner(
+            id=None,
+            name=data.name,
+            industry=data.industry,
+            area=data.area,
+            note=data.note,
+            contacts=tuple(Contact(c.name, c.title, c.email, c.phone) for c in data.contacts),
+            busy_seasons=tuple(
+                BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
+                for s in data.busy_seasons
+            ),
+        ),
+        viewer.actor,
+    )
+    assert partner.id is not None
+    record = await CollaborationService(state.ctx, viewer.scope).add_candidate(
+        data.network_id, partner.id, viewer.actor
+    )
+    assert record.id is not None
+    row = await api_queries.collaboration(state.ctx.db, viewer.scope, record.id)
+    return PartnerCreated(
+        partner=partner_detail(partner),
+        collaboration=collaboration_summary(row, state.ctx.workflow, locale),
+    )
+
+
+ROUTES = [list_partners, read_partner, create_partner]
