@@ -75,6 +75,7 @@ schema.app = APP
 @pytest.fixture(scope="module")
 def api_token() -> Iterator[str]:
     """A coordinator's API token for the app's world; the world is removed afterwards."""
+    shutil.rmtree(FOLDER, ignore_errors=True)  # left over by a killed run with the same pid
     FOLDER.mkdir()
     try:
         token = asyncio.run(_world_with_token(f"sqlite:///{FOLDER / 'api.db'}"))
