@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from engine.domain.collaboration import HistoryEntry
 from engine.domain.partner import Partner
 from engine.i18n import translate
@@ -56,18 +58,8 @@ def collaboration_detail(
 ) -> CollaborationDetail:
     """A collaboration with its history and the events it offers now."""
     return CollaborationDetail(
-        id=row.id,
-        state=row.state,
-        state_label=translate(workflow.label(row.state), locale),
-        version=row.version,
-        cycle=row.cycle,
-        network=Ref(row.network_id, row.network_name),
-        partner=Ref(row.partner_id, row.partner_name),
-        owner=_owner(row),
-        planner=row.planner,
-        state_entered_at=row.state_entered_at,
+        **msgspec.structs.asdict(collaboration_summary(row, workflow, locale)),
         created_at=row.created_at,
-        last_activity_on=row.last_activity_on,
         history=[
             HistoryOut(
                 at=h.at,
