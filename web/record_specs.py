@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,13 +106,18 @@ async def save_scorecard(
     return N_("The scorecard was saved.")
 
 
+def _kind_asked(params: Mapping[str, str], kinds: Collection[str]) -> dict[str, Any]:
+    """The ``?kind=`` the form was opened with, when it is one of ``kinds``."""
+    kind = params.get("kind", "")
+    return {"kind": kind if kind in kinds else ""}
+
+
 # --- activity -------------------------------------------------------------------------------
 
 
 def activity_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
     """The contact or meeting form's fields as they are stored (what the form shows first)."""
-    kind = params.get("kind", "")
-    return {"kind": kind if kind in ACTIVITY_KINDS else ""}
+    return _kind_asked(params, ACTIVITY_KINDS)
 
 
 async def save_activity(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
@@ -331,8 +336,7 @@ async def save_renewal(ctx: Context, viewer: Viewer, file: CollaborationFile, d:
 
 def approval_values(file: CollaborationFile, params: Mapping[str, str]) -> dict[str, Any]:
     """The manager's approval form's fields as they are stored (what the form shows first)."""
-    kind = params.get("kind", "")
-    return {"kind": kind if kind in APPROVAL_KINDS else ""}
+    return _kind_asked(params, APPROVAL_KINDS)
 
 
 async def save_approval(ctx: Context, viewer: Viewer, file: CollaborationFile, d: FormInput) -> str:
