@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.errors import NotFound
 from engine.i18n import N_, translate
@@ -23,15 +24,20 @@ class CalendarFeedService:
         self.ctx = ctx
 
     async def token(self, user_id: int) -> str:
-        """The user's feed token, made on first use."""
-        async with writing(self.ctx.db) as uow:
+        """The user's feed token, made on first use (a read otherwise: the due page asks often)."""
+        async with reading(self.ctx.db) as uow:
             await uow.users.get(user_id)
-            current = (
-                await uow.conn.execute(select(users.c.ical_token).where(users.c.id == user_id))
-            ).scalar_one()
-            if current:
-                return current
-            return await self._replace(uow.conn, user_id)
+            current = await self._current(uow.conn, user_id)
+        if current:
+            return current
+        async with writing(self.ctx.db) as uow:
+            # Another request may have made it meanwhile: keep theirs.
+            return await self._current(uow.conn, user_id) or await self._replace(uow.conn, user_id)
+
+    async def _current(self, conn: AsyncConnection, user_id: int) -> str | None:
+        return (
+            await conn.execute(select(users.c.ical_token).where(users.c.id == user_id))
+        ).scalar_one()
 
     async def revoke(self, user_id: int) -> str:
         """Give the user a new token; the old feed URL stops working."""
