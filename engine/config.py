@@ -40,6 +40,8 @@ class Settings:
     digest_hour: int = 7
     session_idle_minutes: int = 60
     session_absolute_hours: int = 12
+    reload_templates: bool = False
+    """Re-read a template when its file changes (development); off, templates load once."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -61,6 +63,8 @@ class Settings:
             values["smtp_port"] = _port(raw, "smtp_port")
         if (raw := _get(env, "smtp_starttls")) is not None:
             values["smtp_starttls"] = _flag(raw, "smtp_starttls")
+        if (raw := _get(env, "reload_templates")) is not None:
+            values["reload_templates"] = _flag(raw, "reload_templates")
         if (raw := _get(env, "mail_dir")) is not None:
             values["mail_dir"] = Path(raw)
         if (raw := _get(env, "base_url")) is not None:
@@ -74,9 +78,7 @@ class Settings:
         if (raw := _get(env, "digest_hour")) is not None:
             values["digest_hour"] = _whole(raw, "digest_hour", 0, 23, "an hour of the day")
         if (raw := _get(env, "session_idle_minutes")) is not None:
-            values["session_idle_minutes"] = _whole(
-                raw, "session_idle_minutes", 5, 1440, "minutes"
-            )
+            values["session_idle_minutes"] = _whole(raw, "session_idle_minutes", 5, 1440, "minutes")
         if (raw := _get(env, "session_absolute_hours")) is not None:
             values["session_absolute_hours"] = _whole(
                 raw, "session_absolute_hours", 1, 168, "hours"

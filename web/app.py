@@ -109,7 +109,7 @@ def create_app(settings: Settings) -> Litestar:
             await sessions.close()
             await ctx.db.dispose()
 
-    env = build_environment(str(HERE / "templates"))
+    env = build_environment(str(HERE / "templates"), settings.reload_templates)
     env.globals["csrf_field"] = csrf_field
     env.globals["csrf_value"] = lambda request: csrf_token_of(request.scope)
     return Litestar(

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
+from markupsafe import Markup
+
 from engine.calendar import add_months
 from engine.clock import local_date
 from engine.domain.partner import INDUSTRY_LABELS
-from engine.i18n import N_, translate
+from engine.i18n import N_, translate, translations
 from engine.store.queries import CardExtras, CardRow
 from web.i18n import current_locale, local_day
 from web.security import csrf_token_of
@@ -49,8 +51,12 @@ class Card:
     badges: tuple[Badge, ...]
     days_in_stage: int
     moves: tuple[Move, ...]
-    next_due: str
-    """The next due date in the reader's format, or empty."""
+    days_text: str
+    """Time in the current stage, in the reader's language."""
+    next_due_text: str
+    """"Next due" with the date in the reader's format, or empty."""
+    badge_texts: tuple[tuple[str, str], ...]
+    """The badges as (css kind, translated text)."""
 
     @property
     def destinations(self) -> str:
@@ -76,7 +82,7 @@ def badges(row: CardRow, extras: CardExtras, today: date) -> tuple[Badge, ...]:
             found.append(Badge("overdue", N_("Approach window passed")))
         elif today >= add_months(entered, row.approach_reminder_months):
             found.append(Badge("due", N_("Approach window running out")))
-    rules = extras.due_rules.get(row.id, frozenset())
+    rules = row.open_rules
     if RENEWAL_OVERDUE_RULE in rules:
         found.append(Badge("overdue", N_("Renewal review overdue")))
     elif rules & RENEWAL_DUE_RULES:
@@ -90,20 +96,50 @@ def badges(row: CardRow, extras: CardExtras, today: date) -> tuple[Badge, ...]:
 
 
 def card_of(row: CardRow, extras: CardExtras, today: date) -> Card:
-    """A row with its badges, days in stage and moves."""
+    """A row with its badges, days in stage and moves, its words in the reader's language."""
+    locale = current_locale.get()
+    found = badges(row, extras, today)
+    days = (today - local_date(row.state_entered_at)).days
     return Card(
         row=row,
-        badges=badges(row, extras, today),
-        days_in_stage=(today - local_date(row.state_entered_at)).days,
+        badges=found,
+        days_in_stage=days,
         moves=MOVES[row.state],
-        next_due=_day(row.next_due_on, current_locale.get()) if row.next_due_on else "",
+        days_text=_days_text(days, locale),
+        next_due_text=_next_due_text(row.next_due_on, locale) if row.next_due_on else "",
+        badge_texts=tuple((b.kind, _text(b.label, locale)) for b in found),
     )
 
 
+# A board repeats the same few values on hundreds of cards: each text is made
+# once per value and language (gettext and babel's date formatting are the
+# costly part of a card), not once per card.
+
+
 @lru_cache(maxsize=4096)
+def _days_text(days: int, locale: str) -> str:
+    text = translations(locale).ngettext(
+        "%(num)s day in this stage", "%(num)s days in this stage", days
+    )
+    return text % {"num": days}
+
+
+@lru_cache(maxsize=4096)
+def _next_due_text(value: date, locale: str) -> str:
+    return translations(locale).gettext("Next due %(day)s") % {"day": _day(value, locale)}
+
+
 def _day(value: date, locale: str) -> str:
-    # Formatting a date with babel costs more than the rest of a card; boards repeat dates.
-    return local_day(value)
+    token = current_locale.set(locale)
+    try:
+        return local_day(value)
+    finally:
+        current_locale.reset(token)
+
+
+@lru_cache(maxsize=256)
+def _text(message: str, locale: str) -> str:
+    return translate(message, locale)
 
 
 @cache
@@ -122,8 +158,14 @@ def labels(locale: str) -> dict[str, Any]:
         "move": t(N_("Move")),
         "industries": {str(k): t(v) for k, v in INDUSTRY_LABELS.items()},
         "other_industry": t(INDUSTRY_FALLBACK),
-        "moves": {
-            state: [(m.event, m.dest, f"{t(m.dest_label)} ({t(m.label)})") for m in moves]
+        # The <option>s of each state's "move to" list, escaped once here.
+        "move_options": {
+            state: Markup("").join(
+                Markup('<option value="{}" data-dest="{}">{} ({})</option>').format(
+                    m.event, m.dest, t(m.dest_label), t(m.label)
+                )
+                for m in moves
+            )
             for state, moves in MOVES.items()
         },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -18,6 +19,7 @@ from engine.errors import NotFound
 from engine.i18n import N_
 from web.security import CsrfFailed
 
+LOG = logging.getLogger("mimamori.web")
 TITLES = {
     401: N_("Please log in"),
     403: N_("You do not have access to this page"),
@@ -41,9 +43,7 @@ def _wants_json(request: Request) -> bool:
 
 def _page(request: Request, status: int, message: str = "") -> Response:
     if _wants_json(request):
-        code = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(
-            status, "error"
-        )
+        code = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(status, "error")
         body = {"error": code, "message": message or TITLES.get(status, "")}
         return Response(body, status_code=status, media_type=MediaType.JSON)
     return Template(
@@ -85,8 +85,9 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code)
 
 
-def server_error(request: Request, _: Exception) -> Response:
-    """500, without leaking a traceback."""
+def server_error(request: Request, exc: Exception) -> Response:
+    """500: the traceback goes to the server's log, never to the reader."""
+    LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 

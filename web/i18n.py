@@ -43,9 +43,14 @@ def local_day(value: date | datetime | None) -> str:
     )
 
 
-def build_environment(template_dir: str) -> Environment:
-    """A Jinja environment with autoescaping and gettext bound to the request's locale."""
+def build_environment(template_dir: str, reload: bool = False) -> Environment:
+    """A Jinja environment with autoescaping and gettext bound to the request's locale.
+
+    Without ``reload`` a template is compiled once per process: checking its file
+    on every use costs a ``stat`` per import, which on the board is one per card.
+    """
     env = Environment(
+        auto_reload=reload,
         loader=FileSystemLoader(template_dir),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
         extensions=["jinja2.ext.i18n"],

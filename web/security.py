@@ -127,7 +127,6 @@ class SecurityMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
-
 def cookie_header(name: str, value: str, secure: bool, max_age: int | None = None) -> str:
     """A Set-Cookie value: HttpOnly, SameSite=Lax, for the whole site, Secure over HTTPS."""
     morsel = SimpleCookie()

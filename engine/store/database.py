@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from engine.errors import ConfigError
+from engine.store.sqlite_driver import one_hop_dbapi
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -52,7 +53,9 @@ class Database:
         # read() and write() always end their transaction, so the pool's rollback on
         # return is redundant; on SQLite it is a round trip to the driver's thread.
         options: dict[str, Any] = (
-            {"pool_reset_on_return": None} if self.is_sqlite else {"pool_pre_ping": True}
+            {"pool_reset_on_return": None, "module": one_hop_dbapi()}
+            if self.is_sqlite
+            else {"pool_pre_ping": True}
         )
         options.update(engine_options)
         self.engine = create_async_engine(self.url, **options)
@@ -101,4 +104,7 @@ def _configure_sqlite(sync_engine: Any) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("mimamori_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Sent with the transaction's first statement, in the same hop to the driver.
+        conn.connection.dbapi_connection.begin_with_next(
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )

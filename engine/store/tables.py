@@ -206,6 +206,10 @@ collaborations = Table(
     Column("last_activity_on", Date, nullable=True),
     UniqueConstraint("network_id", "partner_id", name="uq_collaborations_network_partner"),
     Index("ix_collaborations_state_entered", "state", "state_entered_at"),
+    Index(
+        "ix_collaborations_network_state_entered", "network_id", "state", "state_entered_at", "id"
+    ),
+    Index("ix_collaborations_owner_network", "owner_id", "network_id"),
     Index("ix_collaborations_state_activity", "state", "last_activity_on"),
     Index("ix_collaborations_partner_id", "partner_id"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 
@@ -174,8 +175,8 @@ async def test_the_demo_prints_one_account_per_role_that_logs_in(tmp_path):
             role: (await service.login(email, password, "cli-test")).viewer
             for role, email, password in logins
         }
-        partner_cards = await queries.pipeline(db, viewers["partner"].scope)
-        staff_cards = await queries.pipeline(db, viewers["coordinator"].scope)
+        partner_cards = await queries.pipeline(db, viewers["partner"].scope, date(2026, 4, 6))
+        staff_cards = await queries.pipeline(db, viewers["coordinator"].scope, date(2026, 4, 6))
     finally:
         await db.dispose()
     assert {card.state for card in partner_cards} & {"plan", "pilot"}

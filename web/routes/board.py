@@ -39,11 +39,15 @@ def _more_url(query: BoardQuery, stage: str, offset: int, more: bool) -> str | N
 
 
 async def page_context(
-    request: Request, state: State, viewer: Viewer, query: BoardQuery, columns: list[Column]
+    request: Request,
+    state: State,
+    viewer: Viewer,
+    query: BoardQuery,
+    columns: list[Column],
+    options: queries.FilterOptions | None = None,
 ) -> dict[str, Any]:
     """What board.html needs around its columns (the filter choices only for whole pages)."""
-    options = None
-    if not is_htmx(request):
+    if options is None and not is_htmx(request):
         options = await queries.filter_options(state.ctx.db, viewer.scope)
     return {
         "columns": columns,
@@ -63,7 +67,13 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
     now = state.ctx.clock.now()
     today = local_date(now)
     found = await queries.board(
-        state.ctx.db, viewer.scope, query.store_filter(now), PER_COLUMN, today
+        state.ctx.db,
+        viewer.scope,
+        query.store_filter(now),
+        [s.value for s in Stage],
+        PER_COLUMN,
+        today,
+        with_options=not is_htmx(request),
     )
     columns = []
     for stage in Stage:
@@ -78,7 +88,7 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
                 _more_url(query, stage, PER_COLUMN, count > PER_COLUMN),
             )
         )
-    context = await page_context(request, state, viewer, query, columns)
+    context = await page_context(request, state, viewer, query, columns, found.options)
     # The address bar keeps only the filters in use, so a view can be bookmarked.
     headers = {"HX-Push-Url": query.url("/board")}
     return render(request, "board.html", "board", context, headers=headers)
@@ -126,9 +136,10 @@ async def card_fragment(
     row, extras = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
     card = card_of(row, extras, today)
     query = BoardQuery.parse(request.query_params)
+    # A column holding only this card and no "load more" link: its block is the card.
     column = Column(row.state, STAGE_LABELS[Stage(row.state)], [card], 1, None)
     context = await page_context(request, state, viewer, query, [column])
-    return render(request, "board.html", "card", {**context, "card": card})
+    return render(request, "board.html", "column_cards", {**context, "column": column})
 
 
 ROUTES = [board, column_page, card_fragment]

@@ -60,9 +60,7 @@ async def due_page(request: Request, state: State, viewer: CurrentViewer) -> Tem
 async def due_count(state: State, viewer: CurrentViewer) -> Template:
     """The badge: how many items are open (loaded by htmx into the navigation)."""
     count = await ReminderService(state.ctx, viewer.scope).open_count(viewer.user_id)
-    return HTMXBlockTemplate(
-        template_name="due.html", block_name="badge", context={"count": count}
-    )
+    return HTMXBlockTemplate(template_name="due.html", block_name="badge", context={"count": count})
 
 
 @post("/due/{item_id:int}/acknowledge", guards=STAFF)

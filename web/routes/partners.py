@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import FACE_TO_FACE, CollaborationFile
 from engine.domain.partner import INDUSTRY_LABELS, Industry
@@ -108,7 +109,8 @@ def _ids(request: Request) -> list[int]:
 
 
 async def _chooser(state: State, viewer: Viewer, message: str = "", status: int = 200) -> Template:
-    cards = await queries.pipeline(state.ctx.db, viewer.scope)
+    today = local_date(state.ctx.clock.now())
+    cards = await queries.pipeline(state.ctx.db, viewer.scope, today)
     return Template(
         "compare.html",
         context={
