@@ -24,6 +24,7 @@ from engine.store.services.accounts import AccountService, SessionPolicy
 from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
 from web.api import API_ROUTER, OPENAPI_CONFIG
 from web.background import upkeep_loop
+from web.cards import CARD_CACHE_SIZE, card_renderer
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
@@ -112,6 +113,8 @@ def create_app(settings: Settings) -> Litestar:
     env = build_environment(str(HERE / "templates"), settings.reload_templates)
     env.globals["csrf_field"] = csrf_field
     env.globals["csrf_value"] = lambda request: csrf_token_of(request.scope)
+    cache_size = 0 if settings.reload_templates else CARD_CACHE_SIZE
+    env.globals["card_html"] = card_renderer(env, cache_size)
     return Litestar(
         route_handlers=[
             *ROUTES,

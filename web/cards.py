@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from engine.calendar import add_months
 from engine.clock import local_date
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_, translate, translations
-from engine.store.queries import CardExtras, CardRow
+from engine.store.queries import CardRow
 from web.i18n import current_locale, local_day
 from web.security import csrf_token_of
 from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage
@@ -73,7 +75,7 @@ MOVES: dict[str, tuple[Move, ...]] = {
 }
 
 
-def badges(row: CardRow, extras: CardExtras, today: date) -> tuple[Badge, ...]:
+def badges(row: CardRow, today: date) -> tuple[Badge, ...]:
     """The warnings a card carries today."""
     found: list[Badge] = []
     entered = local_date(row.state_entered_at)
@@ -90,15 +92,15 @@ def badges(row: CardRow, extras: CardExtras, today: date) -> tuple[Badge, ...]:
     last = max(row.last_activity_on or entered, entered)
     if row.state != Stage.WITHDRAWN and today - last >= STALE_AFTER:
         found.append(Badge("stale", N_("No activity for 30 days")))
-    if any(s.contains(today) for s in extras.busy_seasons.get(row.partner_id, ())):
+    if any(s.contains(today) for s in row.busy_seasons):
         found.append(Badge("busy", N_("Partner's busy season")))
     return tuple(found)
 
 
-def card_of(row: CardRow, extras: CardExtras, today: date) -> Card:
+def card_of(row: CardRow, today: date) -> Card:
     """A row with its badges, days in stage and moves, its words in the reader's language."""
     locale = current_locale.get()
-    found = badges(row, extras, today)
+    found = badges(row, today)
     days = (today - local_date(row.state_entered_at)).days
     return Card(
         row=row,
@@ -171,9 +173,32 @@ def labels(locale: str) -> dict[str, Any]:
     }
 
 
-def cards_of(rows: list[CardRow], extras: CardExtras, today: date) -> list[Card]:
-    """Several rows as cards."""
-    return [card_of(row, extras, today) for row in rows]
+CARD_CACHE_SIZE = 4096
+"""Rendered cards kept per process: about twenty boards of 200 cards (~1.3 kB each)."""
+
+
+def card_renderer(env: Environment, size: int = CARD_CACHE_SIZE) -> Callable[..., Markup]:
+    """``card_html(row, today, csrf, can_move)`` for templates: a card's HTML, remembered.
+
+    A card's HTML is a pure function of its row (every column the card shows,
+    its open due rules and busy seasons), the day, the reader's language, the
+    page's CSRF token and the move right, so it is cached on exactly those: a
+    card whose record, badges or date changes is a different key, never a
+    stale answer. Boards are re-rendered over and over (filters, "load more",
+    reloads) with most cards unchanged. ``size=0`` renders every time (for
+    templates that reload while they are being edited).
+    """
+    article = env.get_template("_card.html").module.article  # type: ignore[attr-defined]
+
+    @lru_cache(maxsize=size)
+    def cached(row: CardRow, today: date, locale: str, csrf: str, can_move: bool) -> Markup:
+        return Markup(article(card_of(row, today), labels(locale), csrf, can_move))
+
+    def card_html(row: CardRow, today: date, csrf: str, can_move: bool) -> Markup:
+        return cached(row, today, current_locale.get(), csrf, can_move)
+
+    card_html.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return card_html
 
 
 def card_context(scope: Any, can_move: bool) -> dict[str, Any]:

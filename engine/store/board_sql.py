@@ -12,13 +12,25 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.access import Scope
 from engine.domain.reminders import OPEN_STATUSES
 from engine.store.repositories.scoping import (
     EVERYTHING_KIND,
+    NETWORKS_KIND,
     scope_kind,
     scope_params,
     visible_to,
@@ -78,6 +90,21 @@ def open_rules() -> Any:
     )
 
 
+def busy_seasons_text() -> Any:
+    """The partner's busy seasons as text, "3/1-4/15 12/20-1/10" (parsed by the read model)."""
+
+    def day(month: Any, day: Any) -> Any:
+        return cast(month, String) + "/" + cast(day, String)
+
+    s = busy_seasons.c
+    season = day(s.start_month, s.start_day) + "-" + day(s.end_month, s.end_day)
+    return (
+        select(func.aggregate_strings(season, " "))
+        .where(s.partner_id == collaborations.c.partner_id)
+        .scalar_subquery()
+    )
+
+
 def card_query(base: Any = collaborations) -> Select[Any]:
     """The card's columns from ``base`` onwards; the subqueries run only for rows returned."""
     return (
@@ -99,6 +126,7 @@ def card_query(base: Any = collaborations) -> Select[Any]:
             networks.c.approach_reminder_months,
             networks.c.approach_escalation_months,
             open_rules().label("open_rules"),
+            busy_seasons_text().label("busy_seasons"),
         )
         .select_from(base)
         .join(networks, networks.c.id == collaborations.c.network_id)
@@ -231,53 +259,48 @@ def card_statement(seeing: str) -> Any:
     return card_query().where(collaborations.c.id == bindparam("id"), visible_to(seeing))
 
 
-SEASONS = select(busy_seasons).where(
-    busy_seasons.c.partner_id.in_(bindparam("partner_ids", expanding=True))
-)
-
-
 @cache
-def option_statements(seeing: str) -> tuple[Any, Any, Any]:
+def options_statement(seeing: str) -> Any:
+    """The filter choices in one statement, as rows of (kind, id, name).
+
+    Kinds "network" and "owner": those with a visible card; kind "area" (no
+    id): the areas of partners with a visible card.
+    """
     seen = visible_to(seeing)
-    network_query = select(networks.c.id, networks.c.name).order_by(networks.c.name)
-    if seeing != EVERYTHING_KIND:
-        network_query = network_query.where(
+    network_rows = select(literal("network").label("kind"), networks.c.id, networks.c.name)
+    if seeing == NETWORKS_KIND:
+        network_rows = network_rows.where(
+            networks.c.id.in_(bindparam("scope_networks", expanding=True))
+        )
+    elif seeing != EVERYTHING_KIND:
+        network_rows = network_rows.where(
             networks.c.id.in_(select(collaborations.c.network_id).where(seen))
         )
-    area_query = _areas_statement(seen)
-    # EXISTS on (owner, network) stops at each user's first visible card.
-    owner_query = (
-        select(users.c.id, users.c.name)
-        .where(
-            select(collaborations.c.id)
-            .where(collaborations.c.owner_id == users.c.id, seen)
-            .exists()
-        )
-        .order_by(users.c.name)
-    )
-    return network_query, area_query, owner_query
-
-
-def _areas_statement(seen: ColumnElement[bool]) -> Any:
-    """The areas of partners with a visible collaboration.
-
-    A recursive walk over the area index visits each distinct area once (a
-    "loose index scan") and asks whether a visible collaboration has a partner
-    there, instead of reading every visible collaboration: the cost follows
-    the number of areas, not of partners.
-    """
-    later = partners.alias("later")
-    names = select(func.min(partners.c.area).label("name")).cte("area_names", recursive=True)
-    following = select(func.min(later.c.area)).where(later.c.area > names.c.name)
-    names = names.union_all(select(following.scalar_subquery()).where(names.c.name.is_not(None)))
+    names = _area_names()
     in_use = (
         select(collaborations.c.id)
         .join(partners, partners.c.id == collaborations.c.partner_id)
         .where(partners.c.area == names.c.name, seen)
         .exists()
     )
-    return (
-        select(names.c.name)
-        .where(names.c.name.is_not(None), names.c.name != "", in_use)
-        .order_by(names.c.name)
+    area_rows = select(
+        literal("area").label("kind"), null().label("id"), names.c.name.label("name")
+    ).where(names.c.name.is_not(None), names.c.name != "", in_use)
+    # EXISTS on (owner, network) stops at each user's first visible card.
+    owner_rows = select(literal("owner").label("kind"), users.c.id, users.c.name).where(
+        select(collaborations.c.id).where(collaborations.c.owner_id == users.c.id, seen).exists()
     )
+    every = union_all(network_rows, area_rows, owner_rows).subquery()
+    return select(every.c.kind, every.c.id, every.c.name).order_by(every.c.kind, every.c.name)
+
+
+def _area_names() -> Any:
+    """Each distinct partner area once, by a recursive walk over the area index.
+
+    A "loose index scan": one index probe per distinct area instead of reading
+    every partner, so the filter's areas cost what the area list holds.
+    """
+    later = partners.alias("later")
+    names = select(func.min(partners.c.area).label("name")).cte("area_names", recursive=True)
+    following = select(func.min(later.c.area)).where(later.c.area > names.c.name)
+    return names.union_all(select(following.scalar_subquery()).where(names.c.name.is_not(None)))

@@ -7,10 +7,10 @@ board costs what it shows, however many cards the network holds.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,6 @@ from engine.domain.partner import BusySeason
 from engine.errors import NotFound
 from engine.store.board_sql import (
     ORDER,
-    SEASONS,
     BoardFilter,
     bind,
     card_query,
@@ -28,7 +27,7 @@ from engine.store.board_sql import (
     column_statement,
     count_statement,
     first_cards_statement,
-    option_statements,
+    options_statement,
 )
 from engine.store.database import Database
 from engine.store.repositories.scoping import scope_kind, scope_params
@@ -57,25 +56,18 @@ class CardRow:
     approach_escalation_months: int = 3
     open_rules: frozenset[str] = frozenset()
     """The rules of the card's open due items whose day has come."""
+    busy_seasons: tuple[BusySeason, ...] = ()
+    """The partner's busy seasons."""
 
 
 @dataclass(frozen=True, slots=True)
 class Board:
-    """The first cards of every column, each column's count, and per-card extras."""
+    """The first cards of every column, each column's count, and maybe the filter choices."""
 
     cards: list[CardRow]
     counts: dict[str, int]
-    extras: CardExtras
     options: FilterOptions | None = None
     """The filter choices, when asked for."""
-
-
-@dataclass(frozen=True, slots=True)
-class CardExtras:
-    """What a card's badges need beyond its row: its partner's busy seasons."""
-
-    busy_seasons: dict[int, tuple[BusySeason, ...]]
-    """Per partner: its busy seasons."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +80,21 @@ class FilterOptions:
 
 
 def _card_row(row: Any) -> CardRow:
-    values = dict(row._mapping)
-    values["open_rules"] = frozenset((values["open_rules"] or "").split())
-    return CardRow(**values)
+    # Positional: card_query's columns are CardRow's fields in order (a test checks it).
+    *columns, rules, seasons = row
+    return CardRow(*columns, frozenset((rules or "").split()), _seasons(seasons or ""))
+
+
+@lru_cache(maxsize=1024)
+def _seasons(text: str) -> tuple[BusySeason, ...]:
+    """Seasons from "3/1-4/15 12/20-1/10" (``busy_seasons_text``); partners repeat them."""
+    found = []
+    for season in text.split():
+        start, end = season.split("-")
+        start_month, start_day = start.split("/")
+        end_month, end_day = end.split("/")
+        found.append(BusySeason((int(start_month), int(start_day)), (int(end_month), int(end_day))))
+    return tuple(found)
 
 
 async def board(
@@ -104,7 +108,7 @@ async def board(
 ) -> Board:
     """The first ``per_column`` cards of every state and the count of each, for ``scope``.
 
-    Counts, busy seasons and (``with_options``) the filter choices are read in
+    Counts and (``with_options``) the filter choices are read in
     the same transaction: one consistent snapshot.
     """
     shape, params = bind(scope, board_filter)
@@ -113,9 +117,8 @@ async def board(
         rows = await conn.execute(first_cards, {**params, "today": today})
         cards = [_card_row(row) for row in rows]
         counts = {state: n for state, n in await conn.execute(count_statement(shape), params)}
-        seasons = await _busy_seasons(conn, cards)
         options = await _filter_options(conn, scope) if with_options else None
-    return Board(cards, counts, seasons, options)
+    return Board(cards, counts, options)
 
 
 async def column(
@@ -126,7 +129,7 @@ async def column(
     offset: int,
     limit: int,
     today: date,
-) -> tuple[list[CardRow], bool, CardExtras]:
+) -> tuple[list[CardRow], bool]:
     """A page of one state's cards; the flag says whether more follow."""
     shape, params = bind(scope, board_filter)
     params.update(state=state, offset=offset, limit=limit + 1, today=today)
@@ -134,20 +137,17 @@ async def column(
         cards = [_card_row(row) for row in await conn.execute(column_statement(shape), params)]
         more = len(cards) > limit
         cards = cards[:limit]
-        return cards, more, await _busy_seasons(conn, cards)
+        return cards, more
 
 
-async def card(
-    db: Database, scope: Scope, collaboration_id: int, today: date
-) -> tuple[CardRow, CardExtras]:
+async def card(db: Database, scope: Scope, collaboration_id: int, today: date) -> CardRow:
     """One card; NotFound when it does not exist or lies outside ``scope``."""
     params = {"id": collaboration_id, "today": today, **scope_params(scope)}
     async with db.read() as conn:
         row = (await conn.execute(card_statement(scope_kind(scope)), params)).first()
         if row is None:
             raise NotFound("collaboration", collaboration_id)
-        found = _card_row(row)
-        return found, await _busy_seasons(conn, [found])
+        return _card_row(row)
 
 
 async def counts(db: Database, scope: Scope, board_filter: BoardFilter) -> dict[str, int]:
@@ -157,19 +157,6 @@ async def counts(db: Database, scope: Scope, board_filter: BoardFilter) -> dict[
         return {state: n for state, n in await conn.execute(count_statement(shape), params)}
 
 
-async def _busy_seasons(conn: Any, cards: list[CardRow]) -> CardExtras:
-    """The busy seasons of the given cards' partners."""
-    if not cards:
-        return CardExtras({})
-    rows = await conn.execute(SEASONS, {"partner_ids": sorted({c.partner_id for c in cards})})
-    seasons: defaultdict[int, list[BusySeason]] = defaultdict(list)
-    for s in rows:
-        seasons[s.partner_id].append(
-            BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
-        )
-    return CardExtras({pid: tuple(s) for pid, s in seasons.items()})
-
-
 async def filter_options(db: Database, scope: Scope) -> FilterOptions:
     """The networks, areas and owners found among the collaborations ``scope`` may see."""
     async with db.read() as conn:
@@ -177,16 +164,11 @@ async def filter_options(db: Database, scope: Scope) -> FilterOptions:
 
 
 async def _filter_options(conn: Any, scope: Scope) -> FilterOptions:
-    network_query, area_query, owner_query = option_statements(scope_kind(scope))
-    params = scope_params(scope)
-    network_rows = await conn.execute(network_query, params)
-    area_rows = await conn.execute(area_query, params)
-    owner_rows = await conn.execute(owner_query, params)
-    return FilterOptions(
-        [(i, n) for i, n in network_rows],
-        [a for (a,) in area_rows],
-        [(i, n) for i, n in owner_rows],
-    )
+    rows = await conn.execute(options_statement(scope_kind(scope)), scope_params(scope))
+    found: dict[str, list[Any]] = {"network": [], "area": [], "owner": []}
+    for kind, row_id, name in rows:
+        found[kind].append(name if kind == "area" else (row_id, name))
+    return FilterOptions(found["network"], found["area"], found["owner"])
 
 
 async def approvers(db: Database, network_id: int) -> list[str]:

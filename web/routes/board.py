@@ -14,8 +14,9 @@ from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.store import queries
+from engine.store.queries import CardRow
 from web.board_query import PER_COLUMN, BoardQuery
-from web.cards import Card, card_context, card_of, cards_of
+from web.cards import card_context
 from web.fragments import is_htmx, render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS, Stage
@@ -29,7 +30,7 @@ class Column:
 
     stage: str
     label: str
-    cards: list[Card]
+    rows: list[CardRow]
     count: int
     more_url: str | None
 
@@ -56,6 +57,7 @@ async def page_context(
         "filters": query.values,
         "options": options,
         "industries": [(str(k), v) for k, v in INDUSTRY_LABELS.items()],
+        "today": local_date(state.ctx.clock.now()),
         **card_context(request.scope, viewer.can(Permission.MOVE)),
     }
 
@@ -83,7 +85,7 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
             Column(
                 stage,
                 STAGE_LABELS[stage],
-                cards_of(rows, found.extras, today),
+                rows,
                 count,
                 _more_url(query, stage, PER_COLUMN, count > PER_COLUMN),
             )
@@ -109,7 +111,7 @@ async def column_page(
     query = BoardQuery.parse(request.query_params)
     now = state.ctx.clock.now()
     today = local_date(now)
-    rows, more, extras = await queries.column(
+    rows, more = await queries.column(
         state.ctx.db, viewer.scope, query.store_filter(now), stage, offset, PER_COLUMN, today
     )
     count = offset + len(rows)
@@ -119,7 +121,7 @@ async def column_page(
     column = Column(
         stage,
         STAGE_LABELS[Stage(stage)],
-        cards_of(rows, extras, today),
+        rows,
         count,
         _more_url(query, stage, offset + PER_COLUMN, more),
     )
@@ -133,11 +135,10 @@ async def card_fragment(
 ) -> Any:
     """One card as it stands now (404 outside the viewer's networks)."""
     today = local_date(state.ctx.clock.now())
-    row, extras = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
-    card = card_of(row, extras, today)
+    row = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
     query = BoardQuery.parse(request.query_params)
     # A column holding only this card and no "load more" link: its block is the card.
-    column = Column(row.state, STAGE_LABELS[Stage(row.state)], [card], 1, None)
+    column = Column(row.state, STAGE_LABELS[Stage(row.state)], [row], 1, None)
     context = await page_context(request, state, viewer, query, [column])
     return render(request, "board.html", "column_cards", {**context, "column": column})
 

@@ -116,8 +116,8 @@ async def _panel(
 
 async def _card(state: State, viewer: Viewer, collaboration_id: int) -> Card:
     today = local_date(state.ctx.clock.now())
-    row, extras = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
-    return card_of(row, extras, today)
+    row = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
+    return card_of(row, today)
 
 
 @post("/collaborations/{collaboration_id:int}/move", guards=[requires(Permission.MOVE)])
