@@ -5,7 +5,8 @@ or the ``Authorization: Bearer`` token into a Viewer (``scope["user"]``), and
 refuses an unsafe request made with a session cookie unless it carries that
 session's CSRF token (``X-CSRF-Token`` header, as htmx sends it, or the
 ``_csrf`` form field). Requests with a bearer token are exempt: a browser
-never adds one by itself. Anonymous forms (the login) use a double-submit
+never adds one by itself; so are API calls with no credentials at all, which
+their guards refuse with 401. Anonymous forms (the login) use a double-submit
 cookie. Every response gets the security headers.
 """
 
@@ -120,11 +121,23 @@ class SecurityMiddleware(ASGIMiddleware):
         scope["auth"] = auth
         scope["mimamori_csrf"] = token
         scope["mimamori_cookies"] = new_cookies
-        if scope["method"] not in SAFE_METHODS and auth.kind != "token":
+        if scope["method"] not in SAFE_METHODS and _needs_csrf(auth, scope["path"]):
             sent = await _sent_csrf_token(request)
             if not token or not sent or not secrets.compare_digest(sent, token):
                 raise CsrfFailed()
         await next_app(scope, receive, send)
+
+
+def _needs_csrf(auth: Auth, path: str) -> bool:
+    """Whether an unsafe request must prove it comes from one of this site's pages.
+
+    Not with a bearer token (a browser never adds one), nor for an API call
+    carrying no credentials at all: there is nothing to forge, and its guard
+    answers 401. Anonymous forms (the login) still need their token.
+    """
+    if auth.kind == "token":
+        return False
+    return not (auth.kind == "anonymous" and (path == "/api" or path.startswith("/api/")))
 
 
 def cookie_header(name: str, value: str, secure: bool, max_age: int | None = None) -> str:
