@@ -60,7 +60,7 @@ class BoardFilter:
     """Part of the partner's name."""
 
 
-def next_due() -> Any:
+def _next_due() -> Any:
     return (
         select(func.min(due_items.c.due_on))
         .where(due_items.c.collaboration_id == collaborations.c.id, due_items.c.status == "pending")
@@ -68,7 +68,7 @@ def next_due() -> Any:
     )
 
 
-def failed_mails() -> Any:
+def _failed_mails() -> Any:
     return (
         select(func.count())
         .select_from(outbox)
@@ -77,7 +77,7 @@ def failed_mails() -> Any:
     )
 
 
-def open_rules() -> Any:
+def _open_rules() -> Any:
     """The rules of the card's open due items whose day has come (``today`` is bound)."""
     return (
         select(func.aggregate_strings(due_items.c.rule, " "))
@@ -90,7 +90,7 @@ def open_rules() -> Any:
     )
 
 
-def busy_seasons_text() -> Any:
+def _busy_seasons_text() -> Any:
     """The partner's busy seasons as text, "3/1-4/15 12/20-1/10" (parsed by the read model)."""
 
     def day(month: Any, day: Any) -> Any:
@@ -121,12 +121,12 @@ def card_query(base: Any = collaborations) -> Select[Any]:
             users.c.name.label("owner_name"),
             collaborations.c.state_entered_at,
             collaborations.c.last_activity_on,
-            next_due().label("next_due_on"),
-            failed_mails().label("failed_mails"),
+            _next_due().label("next_due_on"),
+            _failed_mails().label("failed_mails"),
             networks.c.approach_reminder_months,
             networks.c.approach_escalation_months,
-            open_rules().label("open_rules"),
-            busy_seasons_text().label("busy_seasons"),
+            _open_rules().label("open_rules"),
+            _busy_seasons_text().label("busy_seasons"),
         )
         .select_from(base)
         .join(networks, networks.c.id == collaborations.c.network_id)

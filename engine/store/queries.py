@@ -87,7 +87,7 @@ def _card_row(row: Any) -> CardRow:
 
 @lru_cache(maxsize=1024)
 def _seasons(text: str) -> tuple[BusySeason, ...]:
-    """Seasons from "3/1-4/15 12/20-1/10" (``busy_seasons_text``); partners repeat them."""
+    """Seasons from "3/1-4/15 12/20-1/10" (see board_sql); partners repeat them."""
     found = []
     for season in text.split():
         start, end = season.split("-")
