@@ -31,7 +31,7 @@ from engine.store.board_sql import (
 )
 from engine.store.database import Database
 from engine.store.repositories.scoping import scope_kind, scope_params
-from engine.store.tables import memberships, users
+from engine.store.tables import collaborations, memberships, users
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +188,17 @@ async def approvers(db: Database, network_id: int) -> list[str]:
 
 
 async def pipeline(
-    db: Database, scope: Scope, today: date, network_id: int | None = None
+    db: Database,
+    scope: Scope,
+    today: date,
+    network_id: int | None = None,
+    states: Sequence[str] = (),
 ) -> list[CardRow]:
-    """Every collaboration ``scope`` may see as a card row, in pipeline order within each state."""
+    """The collaborations ``scope`` may see (in ``states``, when given) as card rows,
+    in pipeline order within each state."""
     shape, params = bind(scope, BoardFilter(network_id=network_id))
     query = card_query().where(*shape.where()).order_by(*ORDER)
+    if states:
+        query = query.where(collaborations.c.state.in_(list(states)))
     async with db.read() as conn:
         return [_card_row(row) for row in await conn.execute(query, {**params, "today": today})]

@@ -10,7 +10,7 @@ import pytest
 from engine.clock import FixedClock
 from engine.domain.collaboration import Activity, ActivityKind, Scorecard
 from engine.store.database import Database
-from engine.store.services import Context, RecordService
+from engine.store.services import CollaborationService, Context, RecordService
 from tests.integration import builders
 from tests.web.conftest import login
 from tests.web.world import NOW
@@ -96,6 +96,26 @@ async def test_without_ids_the_viewers_candidates_can_be_chosen(coordinator, wor
         [world.collaborations["A"], world.collaborations["C-midori"]]
     )
     assert "あおば運輸" not in page.text
+
+
+async def test_the_chooser_offers_only_candidates_and_approached_partners(
+    coordinator, world, world_url
+):
+    db = Database(world_url)
+    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
+    try:
+        await CollaborationService(ctx).fire(
+            world.collaborations["C-midori"],
+            "withdraw",
+            expected_version=1,
+            actor=builders.COORDINATOR,
+            comment="先方の事情",
+        )
+    finally:
+        await db.dispose()
+    page = await coordinator.get("/compare")
+    boxes = re.findall(r'name="ids" value="(\d+)"', page.text)
+    assert boxes == [str(world.collaborations["A"])]
 
 
 async def test_too_many_candidates_are_refused_with_a_message(coordinator):

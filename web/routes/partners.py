@@ -110,11 +110,13 @@ def _ids(request: Request) -> list[int]:
 
 async def _chooser(state: State, viewer: Viewer, message: str = "", status: int = 200) -> Template:
     today = local_date(state.ctx.clock.now())
-    cards = await queries.pipeline(state.ctx.db, viewer.scope, today)
+    cards = await queries.pipeline(
+        state.ctx.db, viewer.scope, today, states=[s.value for s in COMPARABLE]
+    )
     return Template(
         "compare.html",
         context={
-            "choices": [c for c in cards if c.state in COMPARABLE],
+            "choices": cards,
             "candidates": [],
             "message": message,
             "industry_labels": INDUSTRY_LABELS,
