@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from engine.domain.network import Network
-from engine.domain.partner import BusySeason, Contact
-from engine.errors import InvalidInput, VersionConflict
+from engine.domain.partner import BusySeason, Contact, Industry, Partner
+from engine.errors import InvalidInput, NotFound, VersionConflict
 from engine.store.services import CollaborationService, DirectoryService
 from tests.integration import builders
 from tests.integration.builders import COORDINATOR
@@ -87,3 +87,19 @@ async def test_timing_overrides_for_unknown_rules_or_the_wrong_direction_are_ref
         )
     assert set(invalid.value.errors) == {"timing.no_such_rule", "timing.renewal_review_7"}
     assert (await directory.networks())[0].timing == {}
+
+
+async def test_a_new_partner_and_its_candidate_are_stored_together_or_not_at_all(ctx):
+    await builders.candidate(ctx)
+    network_id = (await DirectoryService(ctx).networks())[0].id
+    assert network_id is not None
+    newcomer = Partner(None, "あおば薬局", Industry.PHARMACY, "北地区")
+    service = CollaborationService(ctx)
+    with pytest.raises(NotFound):
+        await service.add_partner_as_candidate(network_id + 100, newcomer, COORDINATOR)
+    # Nothing of the failed attempt stayed behind: the same name registers cleanly.
+    partner, record = await service.add_partner_as_candidate(network_id, newcomer, COORDINATOR)
+    assert partner.name == "あおば薬局" and record.partner_id == partner.id
+    assert (record.network_id, record.state, record.version) == (network_id, "candidate", 1)
+    with pytest.raises(InvalidInput):
+        await service.add_partner_as_candidate(network_id, newcomer, COORDINATOR)

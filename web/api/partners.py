@@ -65,7 +65,8 @@ async def create_partner(
 ) -> PartnerCreated:
     """network_id: a partner outside all the caller's networks would be invisible to them."""
     await check_new_collaboration(state, viewer, data.network_id, None)
-    partner = await DirectoryService(state.ctx).add_partner(
+    partner, record = await CollaborationService(state.ctx, viewer.scope).add_partner_as_candidate(
+        data.network_id,
         Partner(
             id=None,
             name=data.name,
@@ -79,10 +80,6 @@ async def create_partner(
             ),
         ),
         viewer.actor,
-    )
-    assert partner.id is not None
-    record = await CollaborationService(state.ctx, viewer.scope).add_candidate(
-        data.network_id, partner.id, viewer.actor
     )
     assert record.id is not None
     row = await api_queries.collaboration(state.ctx.db, viewer.scope, record.id)

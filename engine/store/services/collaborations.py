@@ -8,10 +8,12 @@ from typing import Any
 from engine.clock import local_date
 from engine.domain.access import EVERYTHING, Scope
 from engine.domain.collaboration import Collaboration, CollaborationFile, HistoryEntry
+from engine.domain.partner import Partner
 from engine.domain.users import Actor
 from engine.errors import InvalidInput
 from engine.i18n import N_
 from engine.store.services.context import Context, refresh_due_items
+from engine.store.services.directory import register_partner
 from engine.store.uow import UnitOfWork, reading, writing
 from engine.workflow import Firing, Option, fire
 
@@ -35,38 +37,58 @@ class CollaborationService:
         self, network_id: int, partner_id: int, actor: Actor, owner_id: int | None = None
     ) -> Collaboration:
         """Open a collaboration with a partner in a network, as a candidate."""
-        now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            await uow.networks.get(network_id)
             await uow.partners.get(partner_id)
-            if await uow.collaborations.find(network_id, partner_id) is not None:
-                raise InvalidInput(
-                    {"partner_id": N_("This partner is already in this network's pipeline.")}
-                )
-            record = await uow.collaborations.add(
-                Collaboration(
-                    id=None,
-                    network_id=network_id,
-                    partner_id=partner_id,
-                    state=self.ctx.workflow.initial,
-                    version=1,
-                    owner_id=owner_id,
-                    state_entered_at=now,
-                    created_at=now,
-                    last_activity_on=local_date(now),
-                )
+            return await self._open(uow, network_id, partner_id, actor, owner_id)
+
+    async def add_partner_as_candidate(
+        self, network_id: int, partner: Partner, actor: Actor
+    ) -> tuple[Partner, Collaboration]:
+        """Register a new partner and open its candidate collaboration, both or neither."""
+        partner.validate()
+        async with writing(self.ctx.db) as uow:
+            saved = await register_partner(uow, partner, actor, self.ctx.clock.now())
+            assert saved.id is not None
+            return saved, await self._open(uow, network_id, saved.id, actor, None)
+
+    async def _open(
+        self,
+        uow: UnitOfWork,
+        network_id: int,
+        partner_id: int,
+        actor: Actor,
+        owner_id: int | None,
+    ) -> Collaboration:
+        now = self.ctx.clock.now()
+        await uow.networks.get(network_id)
+        if await uow.collaborations.find(network_id, partner_id) is not None:
+            raise InvalidInput(
+                {"partner_id": N_("This partner is already in this network's pipeline.")}
             )
-            assert record.id is not None
-            await uow.audit.record(
-                now,
-                actor,
-                "collaboration.create",
-                "collaboration",
-                record.id,
+        record = await uow.collaborations.add(
+            Collaboration(
+                id=None,
                 network_id=network_id,
                 partner_id=partner_id,
+                state=self.ctx.workflow.initial,
+                version=1,
+                owner_id=owner_id,
+                state_entered_at=now,
+                created_at=now,
+                last_activity_on=local_date(now),
             )
-            await refresh_due_items(self.ctx, uow, await uow.records.load_file(record.id), now)
+        )
+        assert record.id is not None
+        await uow.audit.record(
+            now,
+            actor,
+            "collaboration.create",
+            "collaboration",
+            record.id,
+            network_id=network_id,
+            partner_id=partner_id,
+        )
+        await refresh_due_items(self.ctx, uow, await uow.records.load_file(record.id), now)
         return record
 
     async def file(self, collaboration_id: int) -> CollaborationFile:

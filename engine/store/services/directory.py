@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine.domain.network import Network
 from engine.domain.partner import Partner
 from engine.domain.users import Actor, User
@@ -9,7 +11,7 @@ from engine.errors import InvalidInput
 from engine.i18n import N_
 from engine.store.repositories.members import Members
 from engine.store.services.context import Context, refresh_due_items
-from engine.store.uow import reading, writing
+from engine.store.uow import UnitOfWork, reading, writing
 
 
 class DirectoryService:
@@ -66,13 +68,8 @@ class DirectoryService:
     async def add_partner(self, partner: Partner, actor: Actor) -> Partner:
         """Register a partner organisation."""
         partner.validate()
-        now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            if await uow.partners.id_by_name(partner.name.strip()) is not None:
-                raise InvalidInput({"name": N_("A partner with this name already exists.")})
-            saved = await uow.partners.add(partner)
-            await uow.audit.record(now, actor, "partner.create", "partner", saved.id)
-        return saved
+            return await register_partner(uow, partner, actor, self.ctx.clock.now())
 
     async def update_partner(self, partner: Partner, actor: Actor) -> Partner:
         """Change a partner's details, contacts and busy seasons, checking its version."""
@@ -114,3 +111,14 @@ class DirectoryService:
                     now, actor, "network.add_member", "network", network_id, user_id=user_id
                 )
         return added
+
+
+async def register_partner(
+    uow: UnitOfWork, partner: Partner, actor: Actor, now: datetime
+) -> Partner:
+    """Store a validated new partner, unique by name, with its audit entry, in ``uow``."""
+    if await uow.partners.id_by_name(partner.name.strip()) is not None:
+        raise InvalidInput({"name": N_("A partner with this name already exists.")})
+    saved = await uow.partners.add(partner)
+    await uow.audit.record(now, actor, "partner.create", "partner", saved.id)
+    return saved
