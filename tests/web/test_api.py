@@ -55,6 +55,26 @@ async def test_a_partner_user_lists_only_their_organisations_collaborations(clie
     assert [c["id"] for c in body["items"]] == [world.collaborations["A"]] and body["total"] == 1
 
 
+async def test_a_partner_user_reads_the_history_without_the_staffs_names_and_notes(client, world):
+    cid = world.collaborations["A"]
+    staff = await bearer(client, world, "coordinator")
+    fired = await client.post(
+        f"/api/collaborations/{cid}/events",
+        json={"event": "withdraw", "version": 1, "comment": "支店長の異動で保留"},
+        headers=staff,
+    )
+    assert fired.status_code == 200
+    seen_by_staff = (await client.get(f"/api/collaborations/{cid}", headers=staff)).json()
+    entry = seen_by_staff["history"][0]
+    assert entry["comment"] == "支店長の異動で保留" and entry["actor"]["name"] == "coordinator さん"
+    partner = await bearer(client, world, "partner")
+    seen_by_partner = (await client.get(f"/api/collaborations/{cid}", headers=partner)).json()
+    entry = seen_by_partner["history"][0]
+    assert (entry["event"], entry["dest"]) == ("withdraw", "withdrawn")
+    assert entry["actor"] is None and entry["comment"] is None
+    assert "支店長の異動で保留" not in str(seen_by_partner)
+
+
 async def test_a_malformed_query_parameter_is_a_400_with_the_field(client, world):
     headers = await bearer(client, world, "coordinator")
     response = await client.get("/api/collaborations?limit=many", headers=headers)

@@ -79,7 +79,8 @@ async def read_collaboration(
     service = CollaborationService(state.ctx, viewer.scope)
     _, options = await service.options(collaboration_id)
     history = await service.history(collaboration_id)
-    return collaboration_detail(row, history, options, state.ctx.workflow, locale)
+    internal = viewer.can(Permission.VIEW_PIPELINE)
+    return collaboration_detail(row, history, options, state.ctx.workflow, locale, internal)
 
 
 @post(

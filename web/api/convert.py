@@ -55,19 +55,21 @@ def collaboration_detail(
     options: tuple[Option, ...],
     workflow: Workflow,
     locale: str,
+    internal: bool,
 ) -> CollaborationDetail:
-    """A collaboration with its history and the events it offers now."""
+    """A collaboration with its history and the events it offers now; who moved it
+    and why only for ``internal`` readers (staff, not partner users)."""
     return CollaborationDetail(
         **msgspec.structs.asdict(collaboration_summary(row, workflow, locale)),
         created_at=row.created_at,
         history=[
             HistoryOut(
                 at=h.at,
-                actor=PersonRef(h.actor_id, h.actor_name),
+                actor=PersonRef(h.actor_id, h.actor_name) if internal else None,
                 event=h.event,
                 source=h.source,
                 dest=h.dest,
-                comment=h.comment,
+                comment=h.comment if internal else None,
                 version=h.version,
             )
             for h in history

@@ -93,14 +93,15 @@ class CollaborationPage(msgspec.Struct):
 
 
 class HistoryOut(msgspec.Struct):
-    """One state change."""
+    """One state change. ``actor`` and ``comment`` are the municipality's own notes:
+    null for partner users, as in their portal."""
 
     at: datetime
-    actor: PersonRef
+    actor: PersonRef | None
     event: str
     source: str
     dest: str
-    comment: str
+    comment: str | None
     version: int
 
 
