@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.numbers import format_decimal
-from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request, get
 from litestar.datastructures import State
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
+from litestar.response import Template
 from markupsafe import Markup
 
 from engine.clock import local_date
@@ -20,6 +19,7 @@ from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_
 from engine.store import pages
 from engine.store.services import CollaborationService, RecordService
+from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
 from workflows.collaboration import OPEN, STAGE_LABELS, Stage
@@ -89,15 +89,6 @@ class KpiLine:
         return None if self.latest is None else round(100 * self.latest.value / self.kpi.target)
 
 
-def block_wanted(request: Request, block: str | None, known: frozenset[str]) -> str | None:
-    """The block an htmx request asked for; None (the whole page) for ordinary requests."""
-    if block is None:
-        return None
-    if block not in known:
-        raise NotFoundException()
-    return block if request.headers.get("hx-request") else None
-
-
 def number(value: float) -> str:
     """A figure in the reader's format, without a needless ``.0``."""
     return format_decimal(value, locale=current_locale.get())
@@ -153,13 +144,13 @@ async def collaboration_page(
     viewer: CurrentViewer,
     collaboration_id: FromPath[int],
     block: FromQuery[str | None] = None,
-) -> HTMXBlockTemplate:
+) -> Template:
     """One collaboration in full; an htmx request with ``?block=`` gets just that section.
 
     ``?block=all`` gives every section at once, each to be swapped into place by
     its id: the page asks for it when a form elsewhere says a record changed.
     """
-    wanted = block_wanted(request, block, BLOCKS | {ALL})
+    wanted = asked_block(request, block, BLOCKS | {ALL})
     ctx = state.ctx
     service = CollaborationService(ctx, viewer.scope)
     file, options = await service.options(collaboration_id)
@@ -171,11 +162,9 @@ async def collaboration_page(
         KpiLine(k, tuple(r for r in extras.reports if r.kpi_id == k.id))
         for k in (file.plan.kpis if file.plan else ())
     ]
-    return HTMXBlockTemplate(
-        template_name="collaboration.html",
-        block_name=None if wanted == ALL else wanted,
-        block_names=sorted(BLOCKS) if wanted == ALL else None,
-        context={
+    return page(
+        "collaboration.html",
+        {
             "file": file,
             "c": file.collaboration,
             "options": options,
@@ -199,6 +188,7 @@ async def collaboration_page(
             "approval_labels": APPROVAL_LABELS,
             "industry_labels": INDUSTRY_LABELS,
         },
+        block=sorted(BLOCKS) if wanted == ALL else wanted,
     )
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
 
-from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
@@ -18,7 +17,7 @@ from engine.domain.access import Permission
 from engine.errors import InvalidInput
 from engine.store.services.calendar_feed import CalendarFeedService
 from engine.store.services.reminders import ReminderService
-from web.fragments import render
+from web.fragments import page, render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS
 
@@ -60,7 +59,7 @@ async def due_page(request: Request, state: State, viewer: CurrentViewer) -> Tem
 async def due_count(state: State, viewer: CurrentViewer) -> Template:
     """The badge: how many items are open (loaded by htmx into the navigation)."""
     count = await ReminderService(state.ctx, viewer.scope).open_count(viewer.user_id)
-    return HTMXBlockTemplate(template_name="due.html", block_name="badge", context={"count": count})
+    return page("due.html", {"count": count}, block="badge")
 
 
 @post("/due/{item_id:int}/acknowledge", guards=STAFF)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_skeleton
-from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
@@ -20,9 +19,10 @@ from engine.domain.partner import INDUSTRY_LABELS, Industry
 from engine.i18n import N_
 from engine.store import pages, queries
 from engine.store.services import CollaborationService
+from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
-from web.routes.collaborations import Level, block_wanted, score_levels
+from web.routes.collaborations import Level, score_levels
 from workflows.collaboration import STAGE_LABELS, Stage
 
 MAX_COMPARED = 10
@@ -47,18 +47,17 @@ async def partner_list(
     industry: FromQuery[str] = "",
     area: FromQuery[str] = "",
     block: FromQuery[str | None] = None,
-) -> HTMXBlockTemplate:
+) -> Template:
     """The partners the viewer works with, searchable by name and filtered by industry and area."""
-    wanted = block_wanted(request, block, frozenset({"results"}))
+    wanted = asked_block(request, block, frozenset({"results"}))
     if industry not in Industry.__members__.values():
         industry = ""
     rows = await pages.partner_list(
         state.ctx.db, viewer.scope, search=q, industry=industry, area=area
     )
-    return HTMXBlockTemplate(
-        template_name="partners.html",
-        block_name=wanted,
-        context={
+    return page(
+        "partners.html",
+        {
             "rows": rows,
             "q": q,
             "industry": industry,
@@ -66,6 +65,7 @@ async def partner_list(
             "areas": await pages.partner_areas(state.ctx.db, viewer.scope),
             "industry_labels": INDUSTRY_LABELS,
         },
+        block=wanted,
     )
 
 

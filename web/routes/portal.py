@@ -13,12 +13,11 @@ from datetime import date
 from typing import Annotated
 
 from babel.numbers import format_decimal
-from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
@@ -27,6 +26,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.i18n import N_
 from engine.store.portal import PortalService
 from engine.store.services import RecordService
+from web.fragments import page, wanted_block
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
 from workflows.collaboration import OPEN, STAGE_LABELS, Stage
@@ -114,16 +114,16 @@ def _common() -> dict[str, object]:
 
 
 @get("/portal", guards=[requires(Permission.PORTAL)])
-async def portal(state: State, viewer: CurrentViewer) -> HTMXBlockTemplate:
+async def portal(state: State, viewer: CurrentViewer) -> Template:
     """The partner's collaborations: stage, what comes next, meetings and KPIs."""
     views = await PortalService(state.ctx, viewer.scope).collaborations()
-    return HTMXBlockTemplate(template_name="portal.html", context={**_common(), "views": views})
+    return page("portal.html", {**_common(), "views": views})
 
 
 @get("/portal/collaborations/{cid:int}", guards=[requires(Permission.PORTAL)])
 async def collaboration(
     state: State, viewer: CurrentViewer, cid: FromPath[int], saved: FromQuery[str] = ""
-) -> HTMXBlockTemplate:
+) -> Template:
     """One collaboration in detail, with the forms to report figures and to write."""
     _known(cid)
     return await _detail(state, viewer, cid, Forms(), saved=saved)
@@ -136,7 +136,7 @@ async def report_figure(
     viewer: CurrentViewer,
     cid: FromPath[int],
     data: Annotated[FigureForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> HTMXBlockTemplate | Redirect:
+) -> Template | Redirect:
     """Record a KPI figure from the partner; a rejected form comes back with its messages."""
     _known(cid)
     try:
@@ -147,7 +147,7 @@ async def report_figure(
     except InvalidInput as exc:
         forms = Forms(figure=data, errors=exc.errors)
         return await _detail(
-            state, viewer, cid, forms, block=_block(request, "figures"), status=422
+            state, viewer, cid, forms, block=wanted_block(request, "figures"), status=422
         )
     return await _after_post(request, state, viewer, cid, "figures", "figure")
 
@@ -159,7 +159,7 @@ async def write_comment(
     viewer: CurrentViewer,
     cid: FromPath[int],
     data: Annotated[CommentForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> HTMXBlockTemplate | Redirect:
+) -> Template | Redirect:
     """Send a message to the municipality; it shows in the thread on both sides."""
     _known(cid)
     try:
@@ -169,7 +169,7 @@ async def write_comment(
     except InvalidInput as exc:
         forms = Forms(comment=data, errors=exc.errors)
         return await _detail(
-            state, viewer, cid, forms, block=_block(request, "comments"), status=422
+            state, viewer, cid, forms, block=wanted_block(request, "comments"), status=422
         )
     return await _after_post(request, state, viewer, cid, "comments", "comment")
 
@@ -180,15 +180,10 @@ def _known(cid: int) -> None:
         raise NotFound("collaboration", cid)
 
 
-def _block(request: Request, name: str) -> str | None:
-    """The section to send back: htmx swaps just that, a plain browser gets the page."""
-    return name if request.headers.get("hx-request") == "true" else None
-
-
 async def _after_post(
     request: Request, state: State, viewer: Viewer, cid: int, section: str, saved: str
-) -> HTMXBlockTemplate | Redirect:
-    block = _block(request, section)
+) -> Template | Redirect:
+    block = wanted_block(request, section)
     if block is None:
         return Redirect(f"/portal/collaborations/{cid}?saved={saved}#{section}", status_code=303)
     return await _detail(state, viewer, cid, Forms(), saved=saved, block=block)
@@ -203,7 +198,7 @@ async def _detail(
     saved: str = "",
     block: str | None = None,
     status: int = 200,
-) -> HTMXBlockTemplate:
+) -> Template:
     view = await PortalService(state.ctx, viewer.scope).collaboration(cid)
     thread = await RecordService(state.ctx, viewer.scope).comments(cid)
     today = local_date(state.ctx.clock.now())
@@ -213,11 +208,9 @@ async def _detail(
         figure = FigureForm(
             period_start=today.replace(day=1).isoformat(), period_end=today.isoformat()
         )
-    return HTMXBlockTemplate(
-        template_name="portal_collaboration.html",
-        block_name=block,
-        status_code=status,
-        context={
+    return page(
+        "portal_collaboration.html",
+        {
             **_common(),
             "view": view,
             "thread": thread,
@@ -228,6 +221,8 @@ async def _detail(
             "saved_messages": SAVED,
             "today": today,
         },
+        block=block,
+        status_code=status,
     )
 
 
