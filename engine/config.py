@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import ip_network
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
@@ -40,6 +41,8 @@ class Settings:
     digest_hour: int = 7
     session_idle_minutes: int = 60
     session_absolute_hours: int = 12
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    """Addresses (or networks) of reverse proxies whose X-Forwarded-For names the client."""
     reload_templates: bool = False
     """Re-read a template when its file changes (development); off, templates load once."""
 
@@ -88,6 +91,8 @@ class Settings:
             if not hosts:
                 _fail("allowed_hosts", raw, "a comma-separated list of host names")
             values["allowed_hosts"] = hosts
+        if (raw := _get(env, "trusted_proxies")) is not None:
+            values["trusted_proxies"] = _proxies(raw)
         if "redis_url" in values and urlsplit(str(values["redis_url"])).scheme not in (
             "redis",
             "rediss",
@@ -146,3 +151,16 @@ def _http_url(raw: str, name: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         _fail(name, raw, "an http:// or https:// URL")
     return raw.rstrip("/")
+
+
+def _proxies(raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (192.0.2.10, 10.0.0.0/8)."""
+    found = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in found:
+        try:
+            ip_network(item, strict=False)
+        except ValueError:
+            _fail("trusted_proxies", raw, "IP addresses or networks, comma-separated")
+    if not found:
+        _fail("trusted_proxies", raw, "IP addresses or networks, comma-separated")
+    return found

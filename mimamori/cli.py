@@ -104,7 +104,15 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     }
     os.environ["MIMAMORI_ALLOWED_HOSTS"] = ",".join(sorted(hosts))
     click.echo(f"Mimamori: http://{host}:{port}/board")
-    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info"}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        # The client's address (login throttling, audit) comes from X-Forwarded-For
+        # only when the request arrives from one of these proxies.
+        "proxy_headers": True,
+        "forwarded_allow_ips": list(settings.trusted_proxies),
+    }
     if workers > 1:
         uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)
     else:

@@ -15,6 +15,7 @@ def test_no_variables_give_the_embedded_defaults():
     assert settings.database_url == DEFAULT_DATABASE
     assert settings.embedded
     assert settings.locale == "ja"
+    assert settings.trusted_proxies == ("127.0.0.1",) and not settings.reload_templates
 
 
 def test_values_are_parsed_and_blank_ones_ignored():
@@ -28,6 +29,7 @@ def test_values_are_parsed_and_blank_ones_ignored():
             "MIMAMORI_BASE_URL": "https://mimamori.example.jp/",
             "MIMAMORI_ALLOWED_HOSTS": "mimamori.example.jp, 127.0.0.1:8000",
             "MIMAMORI_SMTP_HOST": "   ",
+            "MIMAMORI_TRUSTED_PROXIES": "192.0.2.10, 10.0.0.0/8",
         }
     )
     assert settings.redis_url == "redis://127.0.0.1:6379/0" and not settings.embedded
@@ -35,6 +37,7 @@ def test_values_are_parsed_and_blank_ones_ignored():
     assert settings.mail_dir == Path("/tmp/mail")
     assert settings.base_url == "https://mimamori.example.jp"
     assert settings.allowed_hosts == ("mimamori.example.jp", "127.0.0.1:8000")
+    assert settings.trusted_proxies == ("192.0.2.10", "10.0.0.0/8")
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,8 @@ def test_values_are_parsed_and_blank_ones_ignored():
         ("MIMAMORI_ALLOWED_HOSTS", " , "),
         ("MIMAMORI_SCAN_INTERVAL", "5"),
         ("MIMAMORI_DIGEST_HOUR", "24"),
+        ("MIMAMORI_TRUSTED_PROXIES", "proxy.example.jp"),
+        ("MIMAMORI_RELOAD_TEMPLATES", "sometimes"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(name, value):
