@@ -32,7 +32,7 @@ COMMAND_LINE = Actor(None, "command line")
 
 @click.group()
 def user() -> None:
-    """Accounts: create or disable."""
+    """Accounts: create, disable or enable."""
 
 
 @user.command("create")
@@ -87,10 +87,26 @@ def disable_user(email: str) -> None:
         async with _account_service(settings, db) as accounts:
             found = await _refusing(accounts.user_by_email(email))
             assert found.id is not None
-            return await accounts.set_active(found.id, False, COMMAND_LINE)
+            return await _refusing(accounts.set_active(found.id, False, COMMAND_LINE))
 
     done = with_db(settings, work)
     click.echo(f"disabled {done.email}; its sessions have ended")
+
+
+@user.command("enable")
+@click.option("--email", required=True)
+def enable_user(email: str) -> None:
+    """Enable a disabled account again; it logs in with its existing password."""
+    settings = settings_from_env()
+
+    async def work(db: Database) -> User:
+        async with _account_service(settings, db) as accounts:
+            found = await _refusing(accounts.user_by_email(email))
+            assert found.id is not None
+            return await _refusing(accounts.set_active(found.id, True, COMMAND_LINE))
+
+    done = with_db(settings, work)
+    click.echo(f"enabled {done.email}")
 
 
 @click.group()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -140,3 +141,25 @@ async def test_redis_session_touch_keeps_the_absolute_expiry(redis_sessions, clo
     assert (await redis_sessions.get("k")).seen_at == now + timedelta(minutes=5)
     await redis_sessions.delete("k")
     assert await redis_sessions.get("k") is None
+
+
+async def test_the_last_active_administrator_can_be_neither_disabled_nor_demoted(accounts):
+    first = await accounts.create_user(
+        User(None, "admin1@example.jp", "管理 一郎", "admin"), PASSWORD, SYSTEM
+    )
+    assert first.id is not None
+    for refused in (
+        accounts.set_active(first.id, False, SYSTEM),
+        accounts.update_user(replace(first, role="coordinator"), (), SYSTEM),
+    ):
+        with pytest.raises(InvalidInput) as error:
+            await refused
+        assert "last active administrator" in next(iter(error.value.errors.values()))
+    assert (await accounts.user(first.id))[0].active
+    second = await accounts.create_user(
+        User(None, "admin2@example.jp", "管理 二郎", "admin"), PASSWORD, SYSTEM
+    )
+    assert second.id is not None
+    await accounts.set_active(first.id, False, SYSTEM)  # another administrator remains
+    with pytest.raises(InvalidInput):
+        await accounts.set_active(second.id, False, SYSTEM)

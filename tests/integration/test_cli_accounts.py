@@ -117,12 +117,15 @@ async def test_bad_input_is_one_line_exit_2_and_stores_nothing(
         await accounts.user_by_email("new@example.jp")
 
 
-async def test_disabling_a_user_ends_their_sessions(url, tmp_path, accounts):
-    create = _mimamori(
-        "user", "create", "--email", "kato@example.jp", "--role", "admin", "--password-stdin",
-        url=url, cwd=tmp_path, stdin=STRONG,
-    )  # fmt: skip
-    assert create.returncode == 0, create.stderr
+async def test_disabling_a_user_ends_their_sessions_and_enabling_lets_them_back(
+    url, tmp_path, accounts
+):
+    for email in ("suzuki@example.jp", "kato@example.jp"):
+        create = _mimamori(
+            "user", "create", "--email", email, "--role", "admin", "--password-stdin",
+            url=url, cwd=tmp_path, stdin=STRONG,
+        )  # fmt: skip
+        assert create.returncode == 0, create.stderr
     session = await accounts.login("kato@example.jp", STRONG, "cli-test")
     assert await accounts.resolve_session(session.cookie) is not None
 
@@ -132,8 +135,15 @@ async def test_disabling_a_user_ends_their_sessions(url, tmp_path, accounts):
     assert await accounts.resolve_session(session.cookie) is None
     with pytest.raises(LoginRefused):
         await accounts.login("kato@example.jp", STRONG, "cli-test")
+    last = _mimamori("user", "disable", "--email", "suzuki@example.jp", url=url, cwd=tmp_path)
+    assert "last active administrator" in _refused_in_one_line(last)
     unknown = _mimamori("user", "disable", "--email", "nobody@example.jp", url=url, cwd=tmp_path)
     assert "no such user" in _refused_in_one_line(unknown)
+
+    back = _mimamori("user", "enable", "--email", "kato@example.jp", url=url, cwd=tmp_path)
+
+    assert back.returncode == 0 and "enabled kato@example.jp" in back.stdout
+    assert (await accounts.login("kato@example.jp", STRONG, "cli-test")).cookie
 
 
 async def test_a_token_is_printed_once_and_finds_its_user(url, tmp_path, accounts):

@@ -212,6 +212,17 @@ async def test_editing_an_account_changes_role_and_networks(as_role, world):
     assert networks == sorted(world.networks.values())
 
 
+async def test_the_last_administrator_cannot_be_demoted(as_role, world):
+    client = await as_role("admin")
+    path = f"/admin/users/{world.users['admin']}"
+    version = _version_of((await client.get(path)).text)
+    fields = {"name": "admin さん", "role": "manager", "locale": "ja", "version": version}
+    response = await _post(client, path, fields, page=path)
+    assert response.status_code == 422
+    assert "有効な管理者はこのアカウントだけです" in response.text
+    assert (await client.get("/admin")).status_code == 200
+
+
 async def test_a_stale_version_is_a_conflict_and_overwrites_nothing(as_role, world):
     client = await as_role("admin")
     path = f"/admin/users/{world.users['coordinator']}"

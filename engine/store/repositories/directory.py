@@ -253,6 +253,17 @@ class Users:
             raise NotFound("user", user_id)
         return user_from(row)
 
+    async def active_administrators(self, lock: bool = False) -> list[int]:
+        """The ids of the active administrators; ``lock`` holds their rows until commit."""
+        query = (
+            select(users.c.id)
+            .where(users.c.role == "admin", users.c.active.is_(True))
+            .order_by(users.c.id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return [user_id for (user_id,) in await self.conn.execute(query)]
+
     async def all(self) -> list[User]:
         """Every account, staff first by role, then by name."""
         rows = await self.conn.execute(select(users).order_by(users.c.role, users.c.name))

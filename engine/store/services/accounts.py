@@ -109,6 +109,8 @@ class AccountService:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             user = await uow.users.get(user_id)
+            if not active:
+                await _keep_an_administrator(uow, user, "active")
             saved = await uow.users.update(replace(user, active=active))
             await uow.audit.record(
                 now, actor, "user.enable" if active else "user.disable", "user", user_id
@@ -130,6 +132,8 @@ class AccountService:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             current = await uow.users.get(user.id)
+            if user.role != Role.ADMIN:
+                await _keep_an_administrator(uow, current, "role")
             await _check_links(uow, user, network_ids)
             saved = await uow.users.update(
                 replace(user, email=current.email, active=current.active)
@@ -350,6 +354,23 @@ def _check_password(password: str, user: User) -> None:
     problem = password_problem(password, email=user.email, name=user.name)
     if problem is not None:
         raise InvalidInput({"password": problem})
+
+
+LAST_ADMINISTRATOR = N_(
+    "This is the last active administrator: make another account an administrator first."
+)
+
+
+async def _keep_an_administrator(uow: UnitOfWork, user: User, field: str) -> None:
+    """Refuse to disable or demote the last active administrator, or nobody could administer.
+
+    The active administrators' rows are locked, so two administrators removing
+    each other at once cannot both succeed.
+    """
+    if user.role != Role.ADMIN or not user.active:
+        return
+    if await uow.users.active_administrators(lock=True) == [user.id]:
+        raise InvalidInput({field: LAST_ADMINISTRATOR})
 
 
 async def _viewer(uow: UnitOfWork, user: User) -> Viewer:
