@@ -89,7 +89,7 @@ PLAIN_TEMPLATE = """<!doctype html><html lang="ja"><head><title>ボード</title
 <div class="card-head"><span class="handle" title="ドラッグして移動">⠿</span>
 <h3 class="name"><a href="/collaborations/{{ c.id }}">{{ c.partner_name }}</a></h3></div>
 <p class="meta">{{ c.industry }} · {{ c.area }}</p>
-<p class="meta">{{ c.network_name }} · {{ c.owner_name or "担当者なし" }}</p>
+<p class="meta">{{ c.network_name }} · {{ c.owner_name or "担当職員なし" }}</p>
 <p class="meta">{{ c.state_entered_at }}{% if c.next_due_on %} · {{ c.next_due_on }}{% endif %}</p>
 {% if c.failed_mails %}<p class="meta alert">{{ c.failed_mails }}</p>{% endif %}
 <details class="move-to"><summary>移動先…</summary>

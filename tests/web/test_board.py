@@ -45,7 +45,7 @@ async def test_the_board_shows_a_column_per_stage_with_counts_and_cards(coordina
     assert 'id="count-approached">0<' in page.text
     card = page.text[page.text.index(f'id="card-{world.collaborations["A"]}"') :]
     card = card[: card.index("</article>")]
-    for shown in ("みどり信用金庫", "銀行・信用金庫", "中央地区", "担当者なし", "この段階で"):
+    for shown in ("みどり信用金庫", "銀行・信用金庫", "中央地区", "担当職員なし", "この段階で"):
         assert shown in card, shown
     assert '<details class="folded">' in page.text and "取り下げ" in page.text
 

@@ -86,7 +86,7 @@ async def test_the_page_shows_every_section_of_a_running_pilot(pilot, coordinato
         "段階",
         "履歴",
         "活動記録",
-        "評価シート",
+        "スコアカード",
         "覚書",
         "プラン",
         "測定値",
