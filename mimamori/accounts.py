@@ -81,15 +81,7 @@ def create_user(
 @click.option("--email", required=True)
 def disable_user(email: str) -> None:
     """Disable an account; its sessions end at once."""
-    settings = settings_from_env()
-
-    async def work(db: Database) -> User:
-        async with _account_service(settings, db) as accounts:
-            found = await _refusing(accounts.user_by_email(email))
-            assert found.id is not None
-            return await _refusing(accounts.set_active(found.id, False, COMMAND_LINE))
-
-    done = with_db(settings, work)
+    done = _set_active(email, False)
     click.echo(f"disabled {done.email}; its sessions have ended")
 
 
@@ -97,16 +89,21 @@ def disable_user(email: str) -> None:
 @click.option("--email", required=True)
 def enable_user(email: str) -> None:
     """Enable a disabled account again; it logs in with its existing password."""
+    done = _set_active(email, True)
+    click.echo(f"enabled {done.email}")
+
+
+def _set_active(email: str, active: bool) -> User:
+    """Enable or disable the account with this e-mail address, as the command line."""
     settings = settings_from_env()
 
     async def work(db: Database) -> User:
         async with _account_service(settings, db) as accounts:
             found = await _refusing(accounts.user_by_email(email))
             assert found.id is not None
-            return await _refusing(accounts.set_active(found.id, True, COMMAND_LINE))
+            return await _refusing(accounts.set_active(found.id, active, COMMAND_LINE))
 
-    done = with_db(settings, work)
-    click.echo(f"enabled {done.email}")
+    return with_db(settings, work)
 
 
 @click.group()

@@ -50,8 +50,6 @@ class Card:
     """One card: its row, what it warns about and where it may go."""
 
     row: CardRow
-    badges: tuple[Badge, ...]
-    days_in_stage: int
     moves: tuple[Move, ...]
     days_text: str
     """Time in the current stage, in the reader's language."""
@@ -100,16 +98,13 @@ def badges(row: CardRow, today: date) -> tuple[Badge, ...]:
 def card_of(row: CardRow, today: date) -> Card:
     """A row with its badges, days in stage and moves, its words in the reader's language."""
     locale = current_locale.get()
-    found = badges(row, today)
     days = (today - local_date(row.state_entered_at)).days
     return Card(
         row=row,
-        badges=found,
-        days_in_stage=days,
         moves=MOVES[row.state],
         days_text=_days_text(days, locale),
         next_due_text=_next_due_text(row.next_due_on, locale) if row.next_due_on else "",
-        badge_texts=tuple((b.kind, _text(b.label, locale)) for b in found),
+        badge_texts=tuple((b.kind, _text(b.label, locale)) for b in badges(row, today)),
     )
 
 
@@ -128,15 +123,7 @@ def _days_text(days: int, locale: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _next_due_text(value: date, locale: str) -> str:
-    return translations(locale).gettext("Next due %(day)s") % {"day": _day(value, locale)}
-
-
-def _day(value: date, locale: str) -> str:
-    token = current_locale.set(locale)
-    try:
-        return local_day(value)
-    finally:
-        current_locale.reset(token)
+    return translations(locale).gettext("Next due %(day)s") % {"day": local_day(value, locale)}
 
 
 @lru_cache(maxsize=256)

@@ -30,17 +30,15 @@ def pick_locale(query: str | None, cookie: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-def local_day(value: date | datetime | None) -> str:
-    """A date in the reader's format (2026年4月6日 / Apr 6, 2026)."""
+def local_day(value: date | datetime | None, locale: str | None = None) -> str:
+    """A date in the reader's format (2026年4月6日 / Apr 6, 2026); ``locale`` defaults to
+    the request's."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(JST).date()
-    return format_date(
-        value,
-        format="long" if current_locale.get() == "ja" else "medium",
-        locale=current_locale.get(),
-    )
+    locale = locale or current_locale.get()
+    return format_date(value, format="long" if locale == "ja" else "medium", locale=locale)
 
 
 def build_environment(template_dir: str, reload: bool = False) -> Environment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from litestar import Request, get
@@ -45,6 +46,7 @@ async def page_context(
     viewer: Viewer,
     query: BoardQuery,
     columns: list[Column],
+    today: date,
     options: queries.FilterOptions | None = None,
 ) -> dict[str, Any]:
     """What board.html needs around its columns (the filter choices only for whole pages)."""
@@ -57,7 +59,7 @@ async def page_context(
         "filters": query.values,
         "options": options,
         "industries": [(str(k), v) for k, v in INDUSTRY_LABELS.items()],
-        "today": local_date(state.ctx.clock.now()),
+        "today": today,  # the day the cards' due rules were read for
         **card_context(request.scope, viewer.can(Permission.MOVE)),
     }
 
@@ -90,7 +92,7 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
                 _more_url(query, stage, PER_COLUMN, count > PER_COLUMN),
             )
         )
-    context = await page_context(request, state, viewer, query, columns, found.options)
+    context = await page_context(request, state, viewer, query, columns, today, found.options)
     # The address bar keeps only the filters in use, so a view can be bookmarked.
     headers = {"HX-Push-Url": query.url("/board")}
     return render(request, "board.html", "board", context, headers=headers)
@@ -125,7 +127,7 @@ async def column_page(
         count,
         _more_url(query, stage, offset + PER_COLUMN, more),
     )
-    context = await page_context(request, state, viewer, query, [column])
+    context = await page_context(request, state, viewer, query, [column], today)
     return render(request, "board.html", "column_cards", {**context, "column": column})
 
 
@@ -139,7 +141,7 @@ async def card_fragment(
     query = BoardQuery.parse(request.query_params)
     # A column holding only this card and no "load more" link: its block is the card.
     column = Column(row.state, STAGE_LABELS[Stage(row.state)], [row], 1, None)
-    context = await page_context(request, state, viewer, query, [column])
+    context = await page_context(request, state, viewer, query, [column], today)
     return render(request, "board.html", "column_cards", {**context, "column": column})
 
 
