@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import func, select
 
+from engine.calendar import BusinessCalendar
 from engine.clock import JST, FixedClock
 from engine.domain.partner import Industry
 from engine.domain.users import Actor
@@ -36,8 +37,12 @@ from engine.store.uow import reading
 from workflows.collaboration import COLLABORATION
 
 TODAY = date(2026, 4, 6)
-MIDNIGHT = datetime.combine(TODAY, time(0, 0), JST)
-"""The start of the seeding day in Japan: nothing may happen from here on."""
+CALENDAR = BusinessCalendar()
+
+
+def midnight(today: date) -> datetime:
+    """The start of the seeding day in Japan: nothing may happen from here on."""
+    return datetime.combine(today, time(0, 0), JST)
 
 
 async def _table_counts(db: Database) -> dict[str, int]:
@@ -53,7 +58,7 @@ async def _rows(db: Database, table, *where):
         return list(await conn.execute(select(table).where(*where)))
 
 
-async def _assert_history_is_consistent(db: Database) -> None:
+async def _assert_history_is_consistent(db: Database, today: date = TODAY) -> None:
     """Each history starts at the initial state and chains source to dest, version by version.
 
     Versions skip only where a planner was assigned: ``assign`` bumps the
@@ -82,26 +87,28 @@ async def _assert_history_is_consistent(db: Database) -> None:
             assert len(skipped) == len(assigns) <= 1
             assert row.version == 1 + len(history) + len(assigns)
             assert history[-1].at == row.state_entered_at
-            assert history[-1].at < MIDNIGHT
+            assert history[-1].at < midnight(today)
 
 
-async def _assert_nothing_is_dated_ahead(db: Database) -> None:
-    """Past facts lie before the seeding day; only consultation meetings are scheduled ahead."""
-    for row in await _rows(db, activities):
+async def _assert_nothing_is_dated_ahead(db: Database, today: date = TODAY) -> None:
+    """Past facts lie before the seeding day, on business days; only meetings are ahead."""
+    rows = await _rows(db, activities)
+    for row in rows:
         if row.kind != "consultation":
-            assert row.occurred_on < TODAY, row.summary
-    ahead = [r for r in await _rows(db, activities) if r.occurred_on >= TODAY]
+            assert row.occurred_on < today, row.summary
+        assert CALENDAR.is_business_day(row.occurred_on), (row.summary, row.occurred_on)
+    ahead = [r for r in rows if r.occurred_on >= today]
     assert ahead  # a planning partner has its next meeting in the calendar
     assert len({r.collaboration_id for r in ahead}) == len(ahead)  # one scheduled meeting each
     assert all("予定" in r.summary for r in ahead)
-    assert all(r.period_end < TODAY for r in await _rows(db, measurements))
-    assert all(r.signed_on is None or r.signed_on < TODAY for r in await _rows(db, memoranda))
-    assert all(r.evaluated_on < TODAY for r in await _rows(db, evaluations))
-    assert all(r.approved_on is None or r.approved_on < TODAY for r in await _rows(db, renewals))
-    assert all(r.at < MIDNIGHT for r in await _rows(db, audit_log))
+    assert all(r.period_end < today for r in await _rows(db, measurements))
+    assert all(r.signed_on is None or r.signed_on < today for r in await _rows(db, memoranda))
+    assert all(r.evaluated_on < today for r in await _rows(db, evaluations))
+    assert all(r.approved_on is None or r.approved_on < today for r in await _rows(db, renewals))
+    assert all(r.at < midnight(today) for r in await _rows(db, audit_log))
     for row in await _rows(db, collaborations):
-        assert row.created_at <= row.state_entered_at < MIDNIGHT
-        assert row.last_activity_on < TODAY
+        assert row.created_at <= row.state_entered_at < midnight(today)
+        assert row.last_activity_on < today
 
 
 async def test_the_demo_walks_every_state_once_and_a_second_run_creates_nothing(db):
@@ -163,6 +170,17 @@ async def test_the_demo_walks_every_state_once_and_a_second_run_creates_nothing(
     assert await _table_counts(db) == before
 
 
+@pytest.mark.parametrize(
+    "today", [date(2026, 12, 29), date(2027, 3, 31), date(2027, 4, 1), date(2028, 2, 29)]
+)
+async def test_the_demo_seeded_on_an_awkward_day_is_just_as_coherent(sqlite_db, today):
+    report = await seed_demo(sqlite_db, COLLABORATION, today)
+    assert report.counts()["failed"] == 0
+    assert set(report.collaborations) == set(COLLABORATION.states)
+    await _assert_history_is_consistent(sqlite_db, today)
+    await _assert_nothing_is_dated_ahead(sqlite_db, today)
+
+
 async def test_an_interrupted_run_is_completed_by_the_next_one(sqlite_db, monkeypatch):
     stories = [
         next(s for s in STORIES if s.partner == "shinkin_midori"),  # two cycles, 70+ steps
@@ -212,7 +230,7 @@ async def test_demo_collaborations_worked_on_by_hand_are_left_alone(sqlite_db, m
     with pytest.raises(ConnectionError):
         await seed_demo(sqlite_db, COLLABORATION, TODAY, stories=[drafted])
     monkeypatch.setattr(RecordService, "save_scorecard", save_scorecard)
-    ctx = Context(sqlite_db, COLLABORATION, FixedClock(MIDNIGHT))
+    ctx = Context(sqlite_db, COLLABORATION, FixedClock(midnight(TODAY)))
     someone = Actor(None, "山田 花子")
     for row in await _rows(sqlite_db, collaborations):  # people pick both up
         await CollaborationService(ctx).fire(
@@ -227,10 +245,23 @@ async def test_demo_collaborations_worked_on_by_hand_are_left_alone(sqlite_db, m
     assert {r.state for r in await _rows(sqlite_db, collaborations)} == {"withdrawn"}
 
 
-@pytest.mark.parametrize(
-    "today",
-    [date(2025, 1, 1), date(2025, 5, 5), date(2024, 2, 29), date(2026, 12, 31), TODAY],
-)
+# The days a calendar bug would show on: the year-end closure and the first day after it, the
+# fiscal year's last and first days, leap days, a holiday, a Monday after a holiday.
+AWKWARD_DAYS = [
+    date(2026, 12, 29),
+    date(2026, 12, 31),
+    date(2027, 1, 4),
+    date(2027, 3, 31),
+    date(2027, 4, 1),
+    date(2024, 2, 29),
+    date(2028, 2, 29),
+    date(2025, 1, 1),
+    date(2025, 5, 5),
+    date(2025, 5, 7),
+]
+
+
+@pytest.mark.parametrize("today", [*AWKWARD_DAYS, TODAY])
 def test_every_script_plans_the_same_steps_whatever_the_day_and_none_ahead(today):
     by_network = {n.key: n for n in NETWORKS}
     by_partner = {p.key: p for p in PARTNERS}
@@ -246,6 +277,7 @@ def test_every_script_plans_the_same_steps_whatever_the_day_and_none_ahead(today
         days = [s.day for s in steps]
         assert days == sorted(days)
         assert days[-1] < today
+        assert all(CALENDAR.is_business_day(d) for d in days), story.partner
         assert days[0] > today - timedelta(days=5 * 365)
 
 

@@ -44,7 +44,8 @@ class Script:
         self.text = INDUSTRY_TEXTS[partner.industry]
         self.rng = random.Random(f"{seed}:{story.network}:{story.partner}")
         self.today = today
-        self.last_day = today - DAY
+        # The last business day before today: nobody logs a meeting on a Sunday or on 3 January.
+        self.last_day = prev_bday(today - DAY)
         self.head_name, self.head_title = partner.contacts[0]
         self.field_name, self.field_title = partner.contacts[-1]
         self.visits = visits(story, workflow)
@@ -58,7 +59,7 @@ class Script:
         self.steps = self._in_order(self.steps)
 
     def _in_order(self, steps: list[Step]) -> list[Step]:
-        """Never earlier than the step before, never later than yesterday."""
+        """Never earlier than the step before, never later than the last business day."""
         ordered: list[Step] = []
         floor = steps[0].day
         for step in steps:
