@@ -25,11 +25,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## Install what the tests need, make sure PostgreSQL, Redis and Chromium are there, run every test.
+## Install what the tests need, make sure PostgreSQL, Redis and Chromium are there, run every test,
+## then the unit and web tests again under faketime on the dates a calendar bug would show.
 test: $(VENV)/.installed-test lint
 	bash .ci/services
 	bash .ci/browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+	PYTHON=$(BIN)/python bash .ci/dates
 	$(BIN)/python -m bench.allowed_events --quick
 	$(BIN)/python -m bench.fire_event --quick
 	$(BIN)/python -m bench.reminder_scan --quick

@@ -272,7 +272,7 @@ async def main() -> None:
         baseline = raw_board(Path(folder) / "board.db", template)
         upkeep_done = asyncio.Event()
         logging.getLogger("mimamori.upkeep").addHandler(RoundReported(upkeep_done))
-        app = create_app(settings)
+        app = create_app(settings, FixedClock(NOW))  # the clock the data was built on
         # The app in this event loop (no test-client thread in between), as a server runs it.
         server = ServerTime(app)
         transport = httpx.ASGITransport(app=server)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import httpx
 
-from bench._stats import NOW, environment, median, p95, parse_args
-from engine.clock import FixedClock
+from bench._stats import environment, median, p95, parse_args
+from engine.clock import SystemClock
 from engine.domain.users import SYSTEM, User
 from engine.store import migrate
 from engine.store.database import Database
@@ -44,7 +44,8 @@ async def prepare(url: str, clients: int, cards_each: int) -> list[tuple[str, li
     """One coordinator per client, each with cards of their own; returns (email, card ids)."""
     db = Database(url)
     await migrate.upgrade(db)
-    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
+    # The server is a process of its own on the system clock: the data is dated by it too.
+    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
     accounts = AccountService(ctx, DatabaseSessions(db))
     people = []
     for c in range(clients):

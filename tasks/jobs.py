@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +17,7 @@ async def scan_due(ctx: dict[str, Any]) -> dict[str, Any]:
     report = await ReminderService(ctx["mimamori"]).scan()
     # One id per ten seconds: scans finishing together queue one delivery, and a job
     # orphaned by a killed worker does not hold the id until arq's timeout.
-    bucket = int(time.time() // DELIVERY_BUCKET_SECONDS)
+    bucket = int(ctx["mimamori"].clock.now().timestamp() // DELIVERY_BUCKET_SECONDS)
     await ctx["redis"].enqueue_job("deliver_outbox", _job_id=f"deliver-outbox:{bucket}")
     return asdict(report)
 

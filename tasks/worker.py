@@ -8,7 +8,7 @@ from typing import Any
 from arq import Worker, cron, func
 from arq.connections import RedisSettings
 
-from engine.clock import JST
+from engine.clock import JST, Clock
 from engine.config import Settings
 from engine.mail.transport import transport_from_settings
 from engine.store.services import Context
@@ -29,14 +29,19 @@ def run(settings: Settings, *, burst: bool = False) -> None:
     Worker(**worker_settings(settings, burst=burst)).run()
 
 
-def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
-    """Keyword arguments for ``arq.Worker``, built from the application's settings."""
+def worker_settings(
+    settings: Settings, clock: Clock | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """Keyword arguments for ``arq.Worker``, built from the application's settings.
+
+    The jobs read the time from ``clock`` (the system clock unless one is given).
+    """
     if settings.redis_url is None:
         raise ValueError("MIMAMORI_REDIS_URL is required to run the worker")
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
-        ctx["mimamori"] = Context.from_settings(settings, COLLABORATION)
+        ctx["mimamori"] = Context.from_settings(settings, COLLABORATION, clock)
         ctx["transport"] = transport_from_settings(settings)
 
     async def shutdown(ctx: dict[str, Any]) -> None:

@@ -11,6 +11,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get(
     "MIMAMORI_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+# Test processes run side by side (pytest-xdist): each flushes a Redis database of its own,
+# counting down from 15 (gw0 gets 15, gw1 14, ...).
+_XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get(
+    "MIMAMORI_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _XDIST_INDEX % 16}"
+)
 
 
 def reachable(host: str, port: int) -> bool:

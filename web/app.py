@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from markupsafe import Markup, escape
 
+from engine.clock import Clock
 from engine.config import Settings
 from engine.mail.transport import transport_from_settings
 from engine.store.services import Context
@@ -79,12 +80,16 @@ def _session_store(settings: Settings, ctx: Context) -> SessionStore:
     return DatabaseSessions(ctx.db)
 
 
-def create_app(settings: Settings) -> Litestar:
-    """Build the app; the database and services open at start-up and close at shutdown."""
+def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
+    """Build the app; the database and services open at start-up and close at shutdown.
+
+    Everything the app does reads the time from ``clock`` (the system clock unless
+    one is given), so a test can run it on the same clock as the data it built.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        ctx = Context.from_settings(settings, COLLABORATION)
+        ctx = Context.from_settings(settings, COLLABORATION, clock)
         sessions = _session_store(settings, ctx)
         app.state.ctx = ctx
         app.state.settings = settings

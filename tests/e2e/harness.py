@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import uvicorn
 from playwright.sync_api import Page
 
-from engine.clock import FixedClock
+from engine.clock import Clock, FixedClock
 from engine.config import Settings
 from engine.store import migrate
 from engine.store.database import Database
@@ -78,14 +78,14 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def prepare_database(database_url: str, seed: Seed | None) -> Any:
-    """Migrate to the newest schema, then seed on a clock fixed at START; returns the seed's."""
+async def prepare_database(database_url: str, seed: Seed | None, clock: Clock) -> Any:
+    """Migrate to the newest schema, then seed on ``clock``; returns what the seed returned."""
     db = Database(database_url)
     try:
         await migrate.upgrade(db)
         if seed is None:
             return None
-        return await seed(Context(db=db, workflow=COLLABORATION, clock=FixedClock(START)))
+        return await seed(Context(db=db, workflow=COLLABORATION, clock=clock))
     finally:
         await db.dispose()
 
@@ -94,11 +94,14 @@ async def prepare_database(database_url: str, seed: Seed | None) -> Any:
 def serve(folder: Path, seed: Seed | None = None, **overrides: Any) -> Iterator[LiveServer]:
     """The app on a free port of 127.0.0.1, with a migrated, seeded SQLite file in ``folder``.
 
-    ``overrides`` replace fields of the Settings the server is built with; a
-    ``database_url`` among them is migrated and seeded instead of the SQLite file.
+    The seed and the app run on one clock fixed at START, so what the pages show
+    does not depend on the day the tests run. ``overrides`` replace fields of the
+    Settings the server is built with; a ``database_url`` among them is migrated
+    and seeded instead of the SQLite file.
     """
+    clock = FixedClock(START)
     database_url = overrides.pop("database_url", f"sqlite:///{folder / 'e2e.db'}")
-    seeded = run_async(prepare_database(database_url, seed))
+    seeded = run_async(prepare_database(database_url, seed, clock))
     # Bound before the app is built, so the port is known and never raced for.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,7 +124,7 @@ def serve(folder: Path, seed: Seed | None = None, **overrides: Any) -> Iterator[
         )
         server = uvicorn.Server(
             uvicorn.Config(
-                create_app(settings),
+                create_app(settings, clock),
                 lifespan="on",
                 ws="none",
                 log_config=None,

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from engine.clock import SystemClock
 from engine.store.services import CollaborationService, Context
 from tests.e2e.accounts import add_account, log_in
 from tests.e2e.harness import LiveServer, Seed, snap
@@ -25,10 +24,8 @@ def seed() -> Seed:
     async def two_partners(ctx: Context) -> dict[str, int]:
         own = await builders.candidate(ctx, "みどり信用金庫")
         other = await builders.candidate(ctx, "あおば運輸")
-        # The server runs on the system clock: date the pilot around today.
-        today = Context(db=ctx.db, workflow=ctx.workflow, clock=SystemClock())
-        await running_pilot(today, own)
-        await running_pilot(today, other)
+        await running_pilot(ctx, own)
+        await running_pilot(ctx, other)
         file = await CollaborationService(ctx).file(own)
         await add_account(ctx, PARTNER, "partner", partner_id=file.partner.id, name="田中 店長")
         return {"own": own, "other": other}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import timedelta
 
@@ -19,10 +18,9 @@ from engine.store.services.accounts import (
 )
 from engine.store.services.upkeep import forget_stale_logins
 from engine.store.sessions import DatabaseSessions, RedisSessions
-from tests.conftest import require_service
+from tests.conftest import REDIS_URL, require_service
 
 PASSWORD = "Kusunoki-2026!"
-REDIS_URL = os.environ.get("MIMAMORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 async def _user(accounts: AccountService, email: str = "sato@midori.example.jp") -> User:

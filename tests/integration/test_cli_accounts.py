@@ -5,11 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from datetime import date
 
 import pytest
 
-from engine.clock import SystemClock
+from engine.clock import SystemClock, local_date
 from engine.domain.network import Network
 from engine.domain.partner import Industry, Partner
 from engine.domain.users import SYSTEM
@@ -185,8 +184,10 @@ async def test_the_demo_prints_one_account_per_role_that_logs_in(tmp_path):
             role: (await service.login(email, password, "cli-test")).viewer
             for role, email, password in logins
         }
-        partner_cards = await queries.pipeline(db, viewers["partner"].scope, date(2026, 4, 6))
-        staff_cards = await queries.pipeline(db, viewers["coordinator"].scope, date(2026, 4, 6))
+        # The command ran on the system clock: read the board on the same day it seeded for.
+        today = local_date(SystemClock().now())
+        partner_cards = await queries.pipeline(db, viewers["partner"].scope, today)
+        staff_cards = await queries.pipeline(db, viewers["coordinator"].scope, today)
     finally:
         await db.dispose()
     assert {card.state for card in partner_cards} & {"plan", "pilot"}

@@ -18,16 +18,13 @@ from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.mail import Mail, MailKind, MailStatus
 from engine.store.database import Database
-from engine.store.services import Context
 from engine.store.tables import outbox
 from engine.store.uow import reading, writing
 from tasks.worker import worker_settings
-from tests.conftest import require_service
+from tests.conftest import REDIS_URL, require_service
 from tests.integration import builders
 from tests.integration.smtp import SmtpServer
-from workflows.collaboration import COLLABORATION
 
-REDIS_URL = os.environ.get("MIMAMORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REMINDER_DAY = datetime(2026, 6, 8, 1, 0, tzinfo=UTC)  # two months after START, a Monday
 
 
@@ -43,21 +40,16 @@ async def redis_url():
 
 
 def _worker(db: Database, smtp: SmtpServer, redis_url: str, **overrides: Any) -> Worker:
-    """A burst worker whose context runs on the test's database, clock and SMTP server."""
-    settings = Settings(database_url=db.url, redis_url=redis_url)
-
-    async def startup(ctx: dict[str, Any]) -> None:
-        ctx["settings"] = settings
-        ctx["mimamori"] = Context(
-            db=Database(db.url), workflow=COLLABORATION, clock=FixedClock(REMINDER_DAY)
-        )
-        ctx["transport"] = smtp.transport
-
-    async def shutdown(ctx: dict[str, Any]) -> None:
-        await ctx["mimamori"].db.dispose()
-
-    options = {"burst": True, "on_startup": startup, "on_shutdown": shutdown, "poll_delay": 0.05}
-    return Worker(**worker_settings(settings, **options, **overrides))
+    """A burst worker wired as in production, on the test's database, clock and SMTP server."""
+    settings = Settings(
+        database_url=db.url,
+        redis_url=redis_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_starttls=False,
+    )
+    options = {"burst": True, "poll_delay": 0.05}
+    return Worker(**worker_settings(settings, FixedClock(REMINDER_DAY), **options, **overrides))
 
 
 async def _run(*workers: Worker) -> None:

@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 from litestar.testing import AsyncTestClient
 
-from engine.clock import SystemClock
 from engine.domain.users import SYSTEM
 from engine.store.database import Database
 from engine.store.services import Context
@@ -26,10 +25,10 @@ MISSING = 999_999  # an id nothing has
 
 @asynccontextmanager
 async def store(client: AsyncTestClient) -> AsyncIterator[Context]:
-    """Services over the app's database, on the test's own connection."""
+    """Services over the app's database, on the test's own connection and the app's clock."""
     db = Database(client.app.state.settings.database_url)
     try:
-        yield Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+        yield Context(db=db, workflow=COLLABORATION, clock=client.app.state.ctx.clock)
     finally:
         await db.dispose()
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
+from engine.clock import FixedClock
 from engine.config import Settings
-from tests.web.world import PASSWORD, World, build_world
+from tests.web.world import NOW, PASSWORD, World, build_world
 from web.app import create_app
 
 
@@ -51,16 +52,22 @@ def settings(world_url, tmp_path) -> Settings:
 
 
 @pytest.fixture
-async def client(world, settings) -> AsyncIterator[AsyncTestClient]:
+def clock() -> FixedClock:
+    """The app's clock, at the moment the world was built; a module overrides it to run later."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+async def client(world, settings, clock) -> AsyncIterator[AsyncTestClient]:
     """An anonymous browser."""
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with AsyncTestClient(app=create_app(settings, clock)) as client:
         yield client
 
 
 @pytest.fixture
-async def second_browser(world, settings) -> AsyncIterator[AsyncTestClient]:
-    """Another browser (its own app process) on the same database."""
-    async with AsyncTestClient(app=create_app(settings)) as client:
+async def second_browser(world, settings, clock) -> AsyncIterator[AsyncTestClient]:
+    """Another browser (its own app process, on the same clock) on the same database."""
+    async with AsyncTestClient(app=create_app(settings, clock)) as client:
         yield client
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from engine.domain.users import SYSTEM
@@ -30,7 +28,7 @@ async def test_unknown_revoked_and_disabled_tokens_answer_401(client, world):
     headers = await bearer(client, world, "coordinator")
     assert (await client.get("/api/collaborations", headers=headers)).status_code == 200
     async with store(client) as ctx, ctx.db.write() as conn:
-        await Tokens(conn).revoke_for_user(world.users["coordinator"], datetime.now(UTC))
+        await Tokens(conn).revoke_for_user(world.users["coordinator"], ctx.clock.now())
     revoked = await client.post(
         f"/api/collaborations/{world.collaborations['A']}/activities",
         json=ACTIVITY,

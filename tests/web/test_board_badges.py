@@ -1,17 +1,18 @@
 """The warnings a card carries on the board, read from the database as a coordinator sees them.
 
-The world's records are dated 2026-04-06 and the app runs on the real clock,
-months later: a card untouched since then is stale, an approach started then
-has run past its window.
+The world's records are dated at its NOW and the app runs four months later:
+a card untouched since then is stale, an approach started then has run past
+its window.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from engine.clock import FixedClock
 from engine.domain.partner import BusySeason
 from engine.domain.users import SYSTEM
 from engine.store.services import CollaborationService, DirectoryService
@@ -20,6 +21,12 @@ from tests.web.test_board_moves import services
 from tests.web.world import NOW
 
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The app's clock, four months after the world's records."""
+    return FixedClock(NOW + timedelta(days=120))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -13,6 +14,12 @@ from engine.store.services import CollaborationService, Context
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW
 from workflows.collaboration import COLLABORATION
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The app runs three months after the world was built."""
+    return FixedClock(NOW + timedelta(days=90))
 
 
 @pytest.fixture

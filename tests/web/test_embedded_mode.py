@@ -19,14 +19,15 @@ from tests.integration import builders
 from web.app import create_app
 from workflows.collaboration import COLLABORATION
 
+SEEDED = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)  # a Monday, 10:00 in Japan
+RUNS = SEEDED + timedelta(weeks=10)  # when the app starts: after 7:00 in Japan, a business day
+
 
 async def _seed(url: str) -> str:
-    """An approach started ten weeks ago by a coordinator; returns their feed token."""
+    """An approach started ten weeks before the app runs; returns the owner's feed token."""
     db = Database(url)
     await migrate.upgrade(db)
-    ctx = Context(
-        db=db, workflow=COLLABORATION, clock=FixedClock(datetime.now(UTC) - timedelta(weeks=10))
-    )
+    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(SEEDED))
     _, owner = await builders.approached_with_owner(ctx)
     token = await CalendarFeedService(ctx).token(owner.id)
     await db.dispose()
@@ -54,7 +55,7 @@ async def test_reminders_due_are_written_as_eml_files_at_start_up(tmp_path):
         scan_interval=3600,
         allowed_hosts=("testserver.local",),
     )
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with AsyncTestClient(app=create_app(settings, FixedClock(RUNS))) as client:
         for _ in range(100):
             if len(_reminder_subjects(mail_dir)) >= 2:
                 break

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from engine.clock import SystemClock
+from engine.clock import FixedClock
 from engine.domain.users import SYSTEM
 from engine.store.database import Database
 from engine.store.services import Context
 from engine.store.services.accounts import MAX_FAILURES_PER_ACCOUNT, AccountService, digest
 from engine.store.sessions import DatabaseSessions
 from tests.web.conftest import csrf_of, login
-from tests.web.world import PASSWORD
+from tests.web.world import NOW, PASSWORD
 from web.security import SESSION_COOKIE
 from workflows.collaboration import COLLABORATION
 
@@ -66,7 +66,7 @@ async def test_disabling_a_user_ends_their_session_at_once(client, world, world_
     assert (await client.get("/board")).status_code == 200
     # An administrator elsewhere (another process on the same database) disables the account.
     db = Database(world_url)
-    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+    ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
     await AccountService(ctx, DatabaseSessions(db)).set_active(
         world.users["coordinator"], False, SYSTEM
     )

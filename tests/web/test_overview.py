@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from engine.clock import FixedClock
@@ -85,7 +83,7 @@ async def test_a_card_says_when_its_reminder_mail_could_not_be_delivered(client,
     async with writing(db) as uow:
         await uow.outbox.add(
             [Mail("due:x", MailKind.REMINDER, "nobody@example.jp", "件名", "本文", None, cid)],
-            datetime.now(UTC),
+            NOW,
             "localhost",
         )
         (queued,) = [

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Row, Table, func, select
 
 from engine.calendar import add_months
-from engine.clock import SystemClock, local_date
+from engine.clock import local_date
 from engine.store.database import Database
 from engine.store.services import Context
 from engine.store.tables import comments, measurements
@@ -17,6 +17,7 @@ from tests.integration import builders
 from tests.integration.builders import MANAGER
 from tests.web.conftest import csrf_of, login
 from tests.web.portal_world import INTERNAL_NOTE, fire, running_pilot
+from tests.web.world import NOW
 from web.i18n import local_day
 from workflows.collaboration import COLLABORATION
 
@@ -26,11 +27,11 @@ OTHERS = ("B", "C-midori", "C-aoba")
 
 
 @pytest.fixture
-async def pilots(world, world_url) -> dict[str, list[int]]:
+async def pilots(world, world_url, clock) -> dict[str, list[int]]:
     """A's and B's collaborations in a running pilot; the KPI ids of each."""
     db = Database(world_url)
-    # The app runs on the system clock, so the records are dated around today.
-    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+    # Dated around the app's today.
+    ctx = Context(db=db, workflow=COLLABORATION, clock=clock)
     kpis = {}
     try:
         for key, owner in (("A", "coordinator"), ("B", "aoba")):
@@ -78,8 +79,8 @@ async def rows(url: str, table: Table) -> list[Row[Any]]:
         await db.dispose()
 
 
-def today() -> date:
-    return local_date(SystemClock().now())
+TODAY = local_date(NOW)
+"""The app's today: the portal tests run on the world's clock, which stands still."""
 
 
 async def token(client, cid: int) -> str:
@@ -90,8 +91,8 @@ def figure(kpi_id: int, **changes: str) -> dict[str, str]:
     """A well-formed report of 34 for the month so far, with ``changes``."""
     form = {
         "kpi_id": str(kpi_id),
-        "period_start": today().replace(day=1).isoformat(),
-        "period_end": today().isoformat(),
+        "period_start": TODAY.replace(day=1).isoformat(),
+        "period_end": TODAY.isoformat(),
         "value": "34",
         "note": "店頭で声掛け",
     }
@@ -114,9 +115,9 @@ async def test_each_collaboration_shows_its_stage_what_comes_next_and_its_kpis(p
         assert f">{stage}</li>" in page
     assert '<li class="current" aria-current="step">実証中</li>' in page
     assert "連携プランを実施中です" in page
-    assert f'次の予定: <strong><time datetime="{today() + timedelta(days=10)}">' in page
+    assert f'次の予定: <strong><time datetime="{TODAY + timedelta(days=10)}">' in page
     assert "打ち合わせ: 第3回 実務者協議" in page
-    assert f"{local_day(today() + timedelta(days=40))}</time>" in page
+    assert f"{local_day(TODAY + timedelta(days=40))}</time>" in page
     assert "評価の節目: 中間評価" in page
     for name, target in (
         ("声掛けした住民", "120 人"),
@@ -136,21 +137,21 @@ async def test_the_detail_shows_the_plan_meetings_and_the_forms(partner, world):
     assert '<link rel="stylesheet" href="/static/portal.css">' in page.text
 
 
-async def test_a_renewed_collaboration_shows_the_review_date_next(partner, world, world_url):
+async def test_a_renewed_collaboration_shows_the_review_date_next(partner, world, world_url, clock):
     db = Database(world_url)
-    ctx = Context(db=db, workflow=COLLABORATION, clock=SystemClock())
+    ctx = Context(db=db, workflow=COLLABORATION, clock=clock)
     cid = world.collaborations["A"]
     try:
-        await builders.evaluate(ctx, cid, today())
+        await builders.evaluate(ctx, cid, TODAY)
         await fire(ctx, cid, "evaluate")
-        await builders.renew(ctx, cid, today(), years=2)
+        await builders.renew(ctx, cid, TODAY, years=2)
         await fire(ctx, cid, "renew")
     finally:
         await db.dispose()
     page = (await partner.get(f"/portal/collaborations/{cid}")).text
     assert '<li class="current" aria-current="step">継続</li>' in page
     assert "見直しの日に、市町村が貴社と一緒に振り返ります" in page
-    review = add_months(today(), 24)
+    review = add_months(TODAY, 24)
     assert f'<time datetime="{review}">{local_day(review)}</time>' in page
     assert "<span>継続の見直し</span>" in page
     assert "中間評価" not in page  # the pilot's checkpoints are behind it now
@@ -249,7 +250,7 @@ async def test_bad_figures_are_refused_next_to_the_field(
 
 async def test_a_future_period_is_refused(partner, world, pilots, stored):
     cid = world.collaborations["A"]
-    ahead = today() + timedelta(days=3)
+    ahead = TODAY + timedelta(days=3)
     response = await partner.post(
         f"/portal/collaborations/{cid}/figures",
         data={

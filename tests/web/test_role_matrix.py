@@ -11,12 +11,12 @@ import re
 
 import pytest
 
-from engine.clock import SystemClock
+from engine.clock import FixedClock
 from engine.store.database import Database
 from engine.store.services import Context
 from engine.store.services.calendar_feed import CalendarFeedService
 from tests.web.conftest import csrf_of, login
-from tests.web.world import World
+from tests.web.world import NOW, World
 from workflows.collaboration import COLLABORATION
 
 ROLES = ("anonymous", "admin", "manager", "coordinator", "partner")
@@ -91,7 +91,7 @@ async def _samples(world: World, world_url: str) -> dict[str, str]:
             )
         ).scalar()
     await db.dispose()
-    ctx = Context(db=Database(world_url), workflow=COLLABORATION, clock=SystemClock())
+    ctx = Context(db=Database(world_url), workflow=COLLABORATION, clock=FixedClock(NOW))
     feed = await CalendarFeedService(ctx).token(world.users["coordinator"])
     await ctx.db.dispose()
     return {

@@ -25,14 +25,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from engine.clock import SystemClock
+from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.users import SYSTEM
 from engine.store.database import Database
 from engine.store.services import Context
 from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
-from tests.web.world import build_world
+from tests.web.world import NOW, build_world
 from web.app import create_app
 from workflows.collaboration import COLLABORATION
 
@@ -50,7 +50,7 @@ async def _world_with_token(url: str) -> str:
     db = Database(url)
     try:
         accounts = AccountService(
-            Context(db=db, workflow=COLLABORATION, clock=SystemClock()), DatabaseSessions(db)
+            Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW)), DatabaseSessions(db)
         )
         return await accounts.create_token(world.emails["coordinator"], "schemathesis", SYSTEM)
     finally:
@@ -66,7 +66,8 @@ APP = create_app(
         database_url=f"sqlite:///{FOLDER / 'api.db'}",
         allowed_hosts=("testserver",),
         mail_dir=FOLDER / "mail",
-    )
+    ),
+    FixedClock(NOW),
 )
 schema = schemathesis.openapi.from_dict(APP.openapi_schema.to_schema())
 schema.app = APP

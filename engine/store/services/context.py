@@ -26,12 +26,14 @@ class Context:
     mail_from: str = "mimamori@localhost"
 
     @classmethod
-    def from_settings(cls, settings: Settings, workflow: Workflow) -> Context:
-        """The production wiring: the configured database and the system clock."""
+    def from_settings(
+        cls, settings: Settings, workflow: Workflow, clock: Clock | None = None
+    ) -> Context:
+        """The configured database, on ``clock`` (the system clock unless one is given)."""
         return cls(
             db=Database(settings.database_url),
             workflow=workflow,
-            clock=SystemClock(),
+            clock=clock or SystemClock(),
             base_url=settings.base_url,
             mail_from=settings.mail_from,
         )
