@@ -27,10 +27,10 @@ import httpx
 from bench._stats import environment, median, p95, parse_args
 from engine.clock import SystemClock
 from engine.domain.users import SYSTEM, User
+from engine.services import CollaborationService, Context
+from engine.services.accounts import AccountService
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context
-from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 from tests.integration import builders
 from workflows.collaboration import COLLABORATION

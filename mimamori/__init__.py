@@ -1,1 +1,4 @@
-"""The composition root: the command line wires the engine, workflows, web and tasks."""
+"""The composition root: the command line wires the engine, workflows, web and tasks.
+
+``mimamori.demo`` is the fictional demo data set, put in through the services.
+"""

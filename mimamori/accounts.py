@@ -17,10 +17,10 @@ from engine.clock import SystemClock
 from engine.config import Settings
 from engine.domain.users import Actor, Role, User
 from engine.errors import InvalidInput, NotFound
-from engine.store.admin_queries import partner_rows
+from engine.services import Context, DirectoryService
+from engine.services.accounts import AccountService, generated_password
 from engine.store.database import Database
-from engine.store.services import Context, DirectoryService
-from engine.store.services.accounts import AccountService, generated_password
+from engine.store.read.admin_partners import partner_rows
 from mimamori.runtime import BadInput, session_store, settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
 

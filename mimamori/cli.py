@@ -11,8 +11,8 @@ import click
 from engine.clock import SystemClock, local_date
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.demo import seed_demo
 from mimamori.accounts import token, user
+from mimamori.demo import seed_demo
 from mimamori.runtime import settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
 

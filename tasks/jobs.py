@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from engine.store.services import DeliveryService
-from engine.store.services.reminders import ReminderService
-from engine.store.services.upkeep import send_digests_if_time
+from engine.services import DeliveryService
+from engine.services.reminders import ReminderService
+from engine.services.upkeep import send_digests_if_time
 
 DELIVERY_BUCKET_SECONDS = 10
 

@@ -11,7 +11,7 @@ from arq.connections import RedisSettings
 from engine.clock import JST, Clock
 from engine.config import Settings
 from engine.mail.transport import transport_from_settings
-from engine.store.services import Context
+from engine.services import Context
 from tasks.jobs import deliver_outbox, scan_due, send_digests
 from workflows.collaboration import COLLABORATION
 

@@ -20,8 +20,8 @@ from markupsafe import Markup, escape
 from engine.clock import Clock
 from engine.config import Settings
 from engine.mail.transport import transport_from_settings
-from engine.store.services import Context
-from engine.store.services.accounts import AccountService, SessionPolicy
+from engine.services import Context
+from engine.services.accounts import AccountService, SessionPolicy
 from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
 from web.api import API_ROUTER, OPENAPI_CONFIG
 from web.background import upkeep_loop

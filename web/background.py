@@ -7,8 +7,8 @@ import logging
 
 from engine.config import Settings
 from engine.mail.transport import Transport
-from engine.store.services import Context
-from engine.store.services.upkeep import run_once
+from engine.services import Context
+from engine.services.upkeep import run_once
 
 log = logging.getLogger("mimamori.upkeep")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from engine.store.queries import BoardFilter
+from engine.store.read.pipeline import BoardFilter
 
 FIELDS = ("network", "area", "industry", "owner", "days", "q")
 PER_COLUMN = 25

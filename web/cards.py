@@ -15,7 +15,7 @@ from engine.calendar import add_months
 from engine.clock import local_date
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_, translate, translations
-from engine.store.queries import CardRow
+from engine.store.read.pipeline import CardRow
 from web.i18n import current_locale, local_day
 from web.security import csrf_token_of
 from workflows.collaboration import COLLABORATION, STAGE_LABELS, Stage

@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from engine.domain.users import SYSTEM, User
-from engine.store.services import Context
-from engine.store.services.accounts import AccountService
+from engine.services import Context
+from engine.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 
 PASSWORD = "Kusunoki-2026!"

@@ -25,9 +25,9 @@ from playwright.sync_api import Page
 
 from engine.clock import Clock, FixedClock
 from engine.config import Settings
+from engine.services import Context
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import Context
 from tests.integration.conftest import START
 from web.app import create_app
 from workflows.collaboration import COLLABORATION

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engine.clock import FixedClock
+from engine.services import CollaborationService, Context, RecordService
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, RecordService
 from tests.e2e.accounts import add_account, log_in
 from tests.e2e.harness import LiveServer, Seed, run_async, snap
 from tests.integration import builders

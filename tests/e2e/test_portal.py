@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from engine.store.services import CollaborationService, Context
+from engine.services import CollaborationService, Context
 from tests.e2e.accounts import add_account, log_in
 from tests.e2e.harness import LiveServer, Seed, snap
 from tests.integration import builders

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.store.services import CollaborationService, Context
+from engine.services import CollaborationService, Context
 from tests.e2e.accounts import add_account, log_in
 from tests.e2e.harness import LiveServer, Seed, snap
 from tests.integration import builders

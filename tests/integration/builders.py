@@ -19,7 +19,7 @@ from engine.domain.collaboration import (
 from engine.domain.network import Network
 from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.domain.users import Actor, User
-from engine.store.services import CollaborationService, Context, DirectoryService, RecordService
+from engine.services import CollaborationService, Context, DirectoryService, RecordService
 
 COORDINATOR = Actor(None, "山田 花子")
 MANAGER = Actor(None, "高橋 誠")

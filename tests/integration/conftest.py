@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 
 from engine.calendar import BusinessCalendar
 from engine.clock import FixedClock
+from engine.services import Context
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import Context
 from tests.conftest import POSTGRES_URL, require_service
 from tests.integration.smtp import smtp  # noqa: F401 - a fixture for every integration test
 from workflows.collaboration import COLLABORATION

@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from litestar.testing import AsyncTestClient
 
 from engine.domain.users import SYSTEM
+from engine.services import Context
+from engine.services.accounts import AccountService
 from engine.store.database import Database
-from engine.store.services import Context
-from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 from tests.web.conftest import csrf_of
 from tests.web.world import World

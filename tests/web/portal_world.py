@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from engine.clock import local_date
 from engine.domain.collaboration import Activity, ActivityKind, Checkpoint, Kpi, Plan
-from engine.store.services import CollaborationService, Context, RecordService
+from engine.services import CollaborationService, Context, RecordService
 from tests.integration import builders
 from tests.integration.builders import COORDINATOR
 

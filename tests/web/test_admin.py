@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from engine.clock import FixedClock
+from engine.services import CollaborationService, Context, DirectoryService
+from engine.services.accounts import AccountService
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
-from engine.store.services.accounts import AccountService
 from tests.integration.builders import COORDINATOR, complete_scorecard
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW, PASSWORD

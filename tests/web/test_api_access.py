@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.domain.users import SYSTEM
+from engine.services.accounts import AccountService
 from engine.store.repositories.accounts import Tokens
-from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 from tests.web.api_client import MISSING, bearer, session_csrf, store
 from tests.web.conftest import login

@@ -7,8 +7,8 @@ import pytest
 from engine.clock import FixedClock
 from engine.domain.partner import Industry, Partner
 from engine.domain.users import SYSTEM
+from engine.services import CollaborationService, Context, DirectoryService
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
 from tests.web.world import NOW
 from workflows.collaboration import COLLABORATION
 

@@ -15,7 +15,7 @@ import pytest
 from engine.clock import FixedClock
 from engine.domain.partner import BusySeason
 from engine.domain.users import SYSTEM
-from engine.store.services import CollaborationService, DirectoryService
+from engine.services import CollaborationService, DirectoryService
 from tests.integration import builders
 from tests.web.test_board_moves import services
 from tests.web.world import NOW

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from engine.clock import FixedClock
+from engine.services import CollaborationService, Context
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context
 from tests.integration import builders
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW

@@ -10,8 +10,8 @@ import pytest
 from engine.clock import FixedClock
 from engine.domain.collaboration import Activity, ActivityKind, Measurement
 from engine.domain.users import Actor
+from engine.services import CollaborationService, Context, RecordService
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, RecordService
 from tests.integration import builders
 from tests.web.conftest import login
 from tests.web.world import NOW

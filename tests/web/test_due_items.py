@@ -9,8 +9,8 @@ import pytest
 
 from engine.clock import FixedClock
 from engine.domain.users import SYSTEM
+from engine.services import CollaborationService, Context
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW
 from workflows.collaboration import COLLABORATION

@@ -11,10 +11,10 @@ from litestar.testing import AsyncTestClient
 
 from engine.clock import FixedClock
 from engine.config import Settings
+from engine.services import Context
+from engine.services.calendar_feed import CalendarFeedService
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import Context
-from engine.store.services.calendar_feed import CalendarFeedService
 from tests.integration import builders
 from web.app import create_app
 from workflows.collaboration import COLLABORATION

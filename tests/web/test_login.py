@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine.clock import FixedClock
 from engine.domain.users import SYSTEM
+from engine.services import Context
+from engine.services.accounts import MAX_FAILURES_PER_ACCOUNT, AccountService, digest
 from engine.store.database import Database
-from engine.store.services import Context
-from engine.store.services.accounts import MAX_FAILURES_PER_ACCOUNT, AccountService, digest
 from engine.store.sessions import DatabaseSessions
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW, PASSWORD

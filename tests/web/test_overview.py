@@ -6,8 +6,8 @@ import pytest
 
 from engine.clock import FixedClock
 from engine.domain.mail import Mail, MailKind
+from engine.services import Context
 from engine.store.database import Database
-from engine.store.services import Context
 from engine.store.uow import writing
 from tests.integration import builders
 from tests.web.conftest import login

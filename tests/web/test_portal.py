@@ -10,8 +10,8 @@ from sqlalchemy import Row, Table, func, select
 
 from engine.calendar import add_months
 from engine.clock import local_date
+from engine.services import Context
 from engine.store.database import Database
-from engine.store.services import Context
 from engine.store.tables import comments, measurements
 from tests.integration import builders
 from tests.integration.builders import MANAGER

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from engine.store.services import CollaborationService
+from engine.services import CollaborationService
 from tests.integration import builders
 from tests.web.test_board_moves import HTMX, services, signed_in
 

@@ -12,9 +12,9 @@ import re
 import pytest
 
 from engine.clock import FixedClock
+from engine.services import Context
+from engine.services.calendar_feed import CalendarFeedService
 from engine.store.database import Database
-from engine.store.services import Context
-from engine.store.services.calendar_feed import CalendarFeedService
 from tests.web.conftest import csrf_of, login
 from tests.web.world import NOW, World
 from workflows.collaboration import COLLABORATION

@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import (
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.users import SYSTEM
+from engine.services import Context
+from engine.services.accounts import AccountService
 from engine.store.database import Database
-from engine.store.services import Context
-from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 from tests.web.world import NOW, build_world
 from web.app import create_app

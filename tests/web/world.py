@@ -14,10 +14,10 @@ from engine.clock import FixedClock
 from engine.domain.network import Network
 from engine.domain.partner import Contact, Industry, Partner
 from engine.domain.users import SYSTEM, User
+from engine.services import CollaborationService, Context, DirectoryService
+from engine.services.accounts import AccountService
 from engine.store import migrate
 from engine.store.database import Database
-from engine.store.services import CollaborationService, Context, DirectoryService
-from engine.store.services.accounts import AccountService
 from engine.store.sessions import DatabaseSessions
 from workflows.collaboration import COLLABORATION
 

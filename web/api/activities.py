@@ -8,8 +8,8 @@ from litestar.params import JSONBody
 
 from engine.domain.access import Permission
 from engine.domain.collaboration import Activity
-from engine.store import api_queries
-from engine.store.services import RecordService
+from engine.services import RecordService
+from engine.store.read import api_resources
 from web.api.convert import activity_out
 from web.api.errors import documented
 from web.api.params import PathId
@@ -27,7 +27,7 @@ async def list_activities(
     state: State, viewer: CurrentViewer, collaboration_id: PathId
 ) -> list[ActivityOut]:
     """Phone calls, letters, visits, hearings and consultation meetings."""
-    rows = await api_queries.activity_list(state.ctx.db, viewer.scope, collaboration_id)
+    rows = await api_resources.activity_list(state.ctx.db, viewer.scope, collaboration_id)
     return [activity_out(row) for row in rows]
 
 
@@ -57,7 +57,7 @@ async def log_activity(
         viewer.actor,
     )
     assert saved.id is not None
-    return activity_out(await api_queries.activity(state.ctx.db, viewer.scope, saved.id))
+    return activity_out(await api_resources.activity(state.ctx.db, viewer.scope, saved.id))
 
 
 ROUTES = [list_activities, log_activity]

@@ -11,8 +11,8 @@ from litestar.params import JSONBody, QueryParameter
 from engine.domain.access import Permission, Viewer
 from engine.errors import InvalidInput
 from engine.i18n import N_, translate
-from engine.store import api_queries
-from engine.store.services import CollaborationService
+from engine.services import CollaborationService
+from engine.store.read import api_resources
 from web.api.convert import collaboration_detail, collaboration_summary
 from web.api.errors import documented
 from web.api.params import Limit, Locale, Offset, PathId
@@ -48,7 +48,7 @@ async def list_collaborations(
     offset: Offset = 0,
 ) -> CollaborationPage:
     """Staff see their networks', admins everything, partner users their organisation's."""
-    page = await api_queries.collaboration_page(
+    page = await api_resources.collaboration_page(
         state.ctx.db,
         viewer.scope,
         state=str(stage) if stage else None,
@@ -75,7 +75,7 @@ async def read_collaboration(
     state: State, viewer: CurrentViewer, locale: Locale, collaboration_id: PathId
 ) -> CollaborationDetail:
     """State, version, history and each event with what still blocks it."""
-    row = await api_queries.collaboration(state.ctx.db, viewer.scope, collaboration_id)
+    row = await api_resources.collaboration(state.ctx.db, viewer.scope, collaboration_id)
     service = CollaborationService(state.ctx, viewer.scope)
     _, options = await service.options(collaboration_id)
     history = await service.history(collaboration_id)
@@ -126,13 +126,13 @@ async def create_collaboration(
 ) -> CollaborationSummary:
     """Any existing partner may be added: a partner may work with several networks."""
     await check_new_collaboration(state, viewer, data.network_id, data.owner_id)
-    if not await api_queries.partner_exists(state.ctx.db, data.partner_id):
+    if not await api_resources.partner_exists(state.ctx.db, data.partner_id):
         raise InvalidInput({"partner_id": NO_SUCH_PARTNER})
     record = await CollaborationService(state.ctx, viewer.scope).add_candidate(
         data.network_id, data.partner_id, viewer.actor, owner_id=data.owner_id
     )
     assert record.id is not None
-    row = await api_queries.collaboration(state.ctx.db, viewer.scope, record.id)
+    row = await api_resources.collaboration(state.ctx.db, viewer.scope, record.id)
     return collaboration_summary(row, state.ctx.workflow, locale)
 
 
@@ -142,7 +142,9 @@ async def check_new_collaboration(
     """Refuse a network the caller is not a member of, or an owner outside the network."""
     if network_id not in viewer.network_ids:
         raise InvalidInput({"network_id": NOT_YOUR_NETWORK})
-    if owner_id is not None and not await api_queries.is_member(state.ctx.db, owner_id, network_id):
+    if owner_id is not None and not await api_resources.is_member(
+        state.ctx.db, owner_id, network_id
+    ):
         raise InvalidInput({"owner_id": NOT_A_MEMBER})
 
 

@@ -7,7 +7,7 @@ import msgspec
 from engine.domain.collaboration import HistoryEntry
 from engine.domain.partner import Partner
 from engine.i18n import translate
-from engine.store.api_queries import ActivityRow, CollaborationRow
+from engine.store.read.api_resources import ActivityRow, CollaborationRow
 from engine.workflow import Option, Workflow
 from web.api.schemas import (
     ActivityOut,

@@ -8,8 +8,8 @@ from litestar.params import JSONBody
 
 from engine.domain.access import Permission
 from engine.domain.partner import BusySeason, Contact, Partner
-from engine.store import api_queries
-from engine.store.services import CollaborationService, DirectoryService
+from engine.services import CollaborationService, DirectoryService
+from engine.store.read import api_resources
 from web.api.collaborations import check_new_collaboration
 from web.api.convert import collaboration_summary, partner_detail
 from web.api.errors import documented
@@ -28,7 +28,7 @@ async def list_partners(
     state: State, viewer: CurrentViewer, limit: Limit = 50, offset: Offset = 0
 ) -> PartnerPage:
     """Partners with a collaboration in the caller's reach (a partner user: their own)."""
-    page = await api_queries.partner_page(state.ctx.db, viewer.scope, limit=limit, offset=offset)
+    page = await api_resources.partner_page(state.ctx.db, viewer.scope, limit=limit, offset=offset)
     return PartnerPage(
         items=[
             PartnerSummary(
@@ -50,7 +50,7 @@ async def list_partners(
 )
 async def read_partner(state: State, viewer: CurrentViewer, partner_id: PathId) -> PartnerDetail:
     """A partner the caller may see; 404 otherwise."""
-    await api_queries.check_partner_visible(state.ctx.db, viewer.scope, partner_id)
+    await api_resources.check_partner_visible(state.ctx.db, viewer.scope, partner_id)
     return partner_detail(await DirectoryService(state.ctx).partner(partner_id))
 
 
@@ -82,7 +82,7 @@ async def create_partner(
         viewer.actor,
     )
     assert record.id is not None
-    row = await api_queries.collaboration(state.ctx.db, viewer.scope, record.id)
+    row = await api_resources.collaboration(state.ctx.db, viewer.scope, record.id)
     return PartnerCreated(
         partner=partner_detail(partner),
         collaboration=collaboration_summary(row, state.ctx.workflow, locale),

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from engine.clock import JST
 from engine.i18n import N_
-from engine.store.audit_queries import SYSTEM_ACTOR, AuditFilter, audit_page
+from engine.store.read.audit_log import SYSTEM_ACTOR, AuditFilter, audit_page
 from web.routes import admin_networks, admin_partners, admin_users
 from web.routes.admin_common import ADMIN_ONLY
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from engine.domain.network import Network
 from engine.errors import InvalidInput, NotFound, VersionConflict
 from engine.i18n import N_
-from engine.store.services import DirectoryService
+from engine.services import DirectoryService
 from engine.workflow.timing import Override, Recipients, TimingRule
 from web.guards import CurrentViewer
 from web.routes.admin_common import ADMIN_ONLY, CONFLICT, form_of, number, read_version, text

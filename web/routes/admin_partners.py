@@ -13,8 +13,8 @@ from engine.domain.partner import INDUSTRY_LABELS, BusySeason, Partner
 from engine.domain.validation import TOO_LONG
 from engine.errors import InvalidInput, VersionConflict
 from engine.i18n import N_
-from engine.store.admin_queries import partner_rows
-from engine.store.services import DirectoryService
+from engine.services import DirectoryService
+from engine.store.read.admin_partners import partner_rows
 from web.guards import CurrentViewer
 from web.routes.admin_common import ADMIN_ONLY, CONFLICT, form_of, read_version, text
 

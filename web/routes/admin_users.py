@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 from engine.domain.users import ROLE_LABELS, Role, User
 from engine.errors import InvalidInput, VersionConflict
 from engine.i18n import LOCALES
-from engine.store.admin_queries import partner_rows
-from engine.store.services import DirectoryService
-from engine.store.services.accounts import generated_password
+from engine.services import DirectoryService
+from engine.services.accounts import generated_password
+from engine.store.read.admin_partners import partner_rows
 from web.guards import CurrentViewer
 from web.routes.admin_common import (
     ADMIN_ONLY,

@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
 from engine.domain.partner import INDUSTRY_LABELS
-from engine.store import queries
-from engine.store.queries import CardRow
+from engine.store.read import pipeline
+from engine.store.read.pipeline import CardRow
 from web.board_query import PER_COLUMN, BoardQuery
 from web.cards import card_context
 from web.fragments import is_htmx, render
@@ -47,11 +47,11 @@ async def page_context(
     query: BoardQuery,
     columns: list[Column],
     today: date,
-    options: queries.FilterOptions | None = None,
+    options: pipeline.FilterOptions | None = None,
 ) -> dict[str, Any]:
     """What board.html needs around its columns (the filter choices only for whole pages)."""
     if options is None and not is_htmx(request):
-        options = await queries.filter_options(state.ctx.db, viewer.scope)
+        options = await pipeline.filter_options(state.ctx.db, viewer.scope)
     return {
         "columns": columns,
         "total": sum(c.count for c in columns),
@@ -70,7 +70,7 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
     query = BoardQuery.parse(request.query_params)
     now = state.ctx.clock.now()
     today = local_date(now)
-    found = await queries.board(
+    found = await pipeline.board(
         state.ctx.db,
         viewer.scope,
         query.store_filter(now),
@@ -113,12 +113,12 @@ async def column_page(
     query = BoardQuery.parse(request.query_params)
     now = state.ctx.clock.now()
     today = local_date(now)
-    rows, more = await queries.column(
+    rows, more = await pipeline.column(
         state.ctx.db, viewer.scope, query.store_filter(now), stage, offset, PER_COLUMN, today
     )
     count = offset + len(rows)
     if not is_htmx(request):  # the column's heading with its count shows on whole pages only
-        counts = await queries.counts(state.ctx.db, viewer.scope, query.store_filter(now))
+        counts = await pipeline.counts(state.ctx.db, viewer.scope, query.store_filter(now))
         count = counts.get(stage, 0)
     column = Column(
         stage,
@@ -137,7 +137,7 @@ async def card_fragment(
 ) -> Any:
     """One card as it stands now (404 outside the viewer's networks)."""
     today = local_date(state.ctx.clock.now())
-    row = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
+    row = await pipeline.card(state.ctx.db, viewer.scope, collaboration_id, today)
     query = BoardQuery.parse(request.query_params)
     # A column holding only this card and no "load more" link: its block is the card.
     column = Column(row.state, STAGE_LABELS[Stage(row.state)], [row], 1, None)

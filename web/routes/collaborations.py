@@ -17,8 +17,8 @@ from engine.domain.access import Permission
 from engine.domain.collaboration import ActivityKind, Kpi, Scorecard
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_
-from engine.store import pages
-from engine.store.services import CollaborationService, RecordService
+from engine.services import CollaborationService, RecordService
+from engine.store.read.collaboration_page import Report, collaboration_extras
 from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -76,10 +76,10 @@ class KpiLine:
     """A KPI with its measured values, the latest one and how far it reached its target."""
 
     kpi: Kpi
-    reports: tuple[pages.Report, ...]
+    reports: tuple[Report, ...]
 
     @property
-    def latest(self) -> pages.Report | None:
+    def latest(self) -> Report | None:
         """The value of the most recent period."""
         return self.reports[-1] if self.reports else None
 
@@ -156,7 +156,7 @@ async def collaboration_page(
     file, options = await service.options(collaboration_id)
     history = await service.history(collaboration_id)
     comments = await RecordService(ctx, viewer.scope).comments(collaboration_id)
-    extras = await pages.collaboration_extras(ctx.db, viewer.scope, collaboration_id)
+    extras = await collaboration_extras(ctx.db, viewer.scope, collaboration_id)
     reached = {Stage.CANDIDATE.value} | {h.source for h in history} | {h.dest for h in history}
     kpis = [
         KpiLine(k, tuple(r for r in extras.reports if r.kpi_id == k.id))

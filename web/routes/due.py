@@ -15,8 +15,8 @@ from litestar.response import Redirect, Template
 from engine.clock import local_date
 from engine.domain.access import Permission
 from engine.errors import InvalidInput
-from engine.store.services.calendar_feed import CalendarFeedService
-from engine.store.services.reminders import ReminderService
+from engine.services.calendar_feed import CalendarFeedService
+from engine.services.reminders import ReminderService
 from web.fragments import page, render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS

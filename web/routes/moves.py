@@ -15,8 +15,8 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import CollaborationFile
 from engine.errors import EventNotAllowed, GuardBlocked, UnknownEvent, VersionConflict
 from engine.i18n import N_
-from engine.store import queries
-from engine.store.services import CollaborationService
+from engine.services import CollaborationService
+from engine.store.read import pipeline
 from engine.workflow import Requirement
 from engine.workflow.spec import COMMENT_REQUIRED
 from web.board_query import BoardQuery
@@ -104,7 +104,7 @@ async def _panel(
         if key not in by_form:
             need = by_form[key] = Need([])
             if link and link.is_approval and not can_approve:
-                need.approvers = await queries.approvers(state.ctx.db, record.network_id)
+                need.approvers = await pipeline.approvers(state.ctx.db, record.network_id)
             elif link:
                 need.form_url = key
         by_form[key].texts.append(requirement.text(locale))
@@ -116,7 +116,7 @@ async def _panel(
 
 async def _card(state: State, viewer: Viewer, collaboration_id: int) -> Card:
     today = local_date(state.ctx.clock.now())
-    row = await queries.card(state.ctx.db, viewer.scope, collaboration_id, today)
+    row = await pipeline.card(state.ctx.db, viewer.scope, collaboration_id, today)
     return card_of(row, today)
 
 
@@ -153,7 +153,7 @@ async def move(
         status, panel = 422, await _panel(state, viewer, file, "refused", "", message=REFUSED)
     if panel is None and not is_htmx(request):
         return Redirect(query.url("/board"), status_code=303)
-    counts = await queries.counts(
+    counts = await pipeline.counts(
         state.ctx.db, viewer.scope, query.store_filter(state.ctx.clock.now())
     )
     context = {

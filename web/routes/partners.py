@@ -17,8 +17,8 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import FACE_TO_FACE, CollaborationFile
 from engine.domain.partner import INDUSTRY_LABELS, Industry
 from engine.i18n import N_
-from engine.store import pages, queries
-from engine.store.services import CollaborationService
+from engine.services import CollaborationService
+from engine.store.read import partner_pages, pipeline
 from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -52,7 +52,7 @@ async def partner_list(
     wanted = asked_block(request, block, frozenset({"results"}))
     if industry not in Industry.__members__.values():
         industry = ""
-    rows = await pages.partner_list(
+    rows = await partner_pages.partner_list(
         state.ctx.db, viewer.scope, search=q, industry=industry, area=area
     )
     return page(
@@ -62,7 +62,7 @@ async def partner_list(
             "q": q,
             "industry": industry,
             "area": area,
-            "areas": await pages.partner_areas(state.ctx.db, viewer.scope),
+            "areas": await partner_pages.partner_areas(state.ctx.db, viewer.scope),
             "industry_labels": INDUSTRY_LABELS,
         },
         block=wanted,
@@ -72,7 +72,9 @@ async def partner_list(
 @get("/partners/{partner_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
 async def partner_page(state: State, viewer: CurrentViewer, partner_id: FromPath[int]) -> Template:
     """A partner's details, contacts, busy seasons and the collaborations the viewer may see."""
-    partner, collaborations = await pages.partner_page(state.ctx.db, viewer.scope, partner_id)
+    partner, collaborations = await partner_pages.partner_page(
+        state.ctx.db, viewer.scope, partner_id
+    )
     return Template(
         "partner.html",
         context={
@@ -110,7 +112,7 @@ def _ids(request: Request) -> list[int]:
 
 async def _chooser(state: State, viewer: Viewer, message: str = "", status: int = 200) -> Template:
     today = local_date(state.ctx.clock.now())
-    cards = await queries.pipeline(
+    cards = await pipeline.pipeline(
         state.ctx.db, viewer.scope, today, states=[s.value for s in COMPARABLE]
     )
     return Template(

@@ -24,8 +24,8 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import Measurement
 from engine.errors import InvalidInput, NotFound
 from engine.i18n import N_
-from engine.store.portal import PortalService
-from engine.store.services import RecordService
+from engine.services import RecordService
+from engine.store.read.portal import Portal
 from web.fragments import page, wanted_block
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -116,7 +116,7 @@ def _common() -> dict[str, object]:
 @get("/portal", guards=[requires(Permission.PORTAL)])
 async def portal(state: State, viewer: CurrentViewer) -> Template:
     """The partner's collaborations: stage, what comes next, meetings and KPIs."""
-    views = await PortalService(state.ctx, viewer.scope).collaborations()
+    views = await Portal(state.ctx.db, state.ctx.clock, viewer.scope).collaborations()
     return page("portal.html", {**_common(), "views": views})
 
 
@@ -199,7 +199,7 @@ async def _detail(
     block: str | None = None,
     status: int = 200,
 ) -> Template:
-    view = await PortalService(state.ctx, viewer.scope).collaboration(cid)
+    view = await Portal(state.ctx.db, state.ctx.clock, viewer.scope).collaboration(cid)
     thread = await RecordService(state.ctx, viewer.scope).comments(cid)
     today = local_date(state.ctx.clock.now())
     figure = forms.figure

@@ -20,7 +20,7 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import CollaborationFile
 from engine.errors import InvalidInput, VersionConflict
 from engine.i18n import N_
-from engine.store.services import CollaborationService
+from engine.services import CollaborationService
 from web.form_input import FormInput, first_errors
 from web.fragments import render
 from web.guards import CurrentViewer, requires

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Response
 
 from engine.errors import NotFound
 from engine.i18n import DEFAULT_LOCALE, LOCALES
-from engine.store.services.calendar_feed import CalendarFeedService
+from engine.services.calendar_feed import CalendarFeedService
 from web.routes.auth import home_of
 from web.security import viewer_of
 

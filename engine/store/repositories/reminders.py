@@ -54,6 +54,10 @@ DUE_FROM = (
 )
 
 
+DueRow = Row[Any]
+"""A due item with its collaboration's state, network and partner, as the scan reads it."""
+
+
 class Reminders:
     """Reads and status changes of due items, and the people they go to."""
 
@@ -62,7 +66,7 @@ class Reminders:
 
     async def due_now(
         self, today: date, limit: int, after: tuple[date, int] | None = None
-    ) -> list[Row[Any]]:
+    ) -> list[DueRow]:
         """Pending items to remind on or before ``today``, by (remind_on, id) past ``after``.
 
         Each row has the item's columns with the collaboration's owner_id,
@@ -84,7 +88,7 @@ class Reminders:
             query = query.with_for_update(skip_locked=True, of=due_items)
         return list(await self.conn.execute(query))
 
-    async def get(self, item_id: int, *, lock: bool = False) -> Row[Any]:
+    async def get(self, item_id: int, *, lock: bool = False) -> DueRow:
         """One due item's row; ``lock`` holds it until the transaction ends."""
         query = select(due_items).where(due_items.c.id == item_id)
         if lock:

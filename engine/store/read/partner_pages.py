@@ -1,0 +1,108 @@
+"""The partner list and a partner's page, each limited to the viewer's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+
+from engine.domain.access import Scope
+from engine.domain.partner import Partner
+from engine.errors import NotFound
+from engine.store.database import Database
+from engine.store.repositories.scoping import visible
+from engine.store.tables import collaborations, networks, partners, users
+from engine.store.uow import reading
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """A partner in the list, with how many of its collaborations the viewer sees."""
+
+    id: int
+    name: str
+    industry: str
+    area: str
+    collaborations: int
+
+
+def _partners_query(scope: Scope) -> Select[Any]:
+    count = func.count(collaborations.c.id)
+    query = (
+        select(partners.c.id, partners.c.name, partners.c.industry, partners.c.area)
+        .add_columns(count.label("collaborations"))
+        .outerjoin(
+            collaborations,
+            and_(collaborations.c.partner_id == partners.c.id, visible(scope)),
+        )
+        .group_by(partners.c.id, partners.c.name, partners.c.industry, partners.c.area)
+    )
+    # Administrators see every partner; others only those they work with.
+    return query if scope.everything else query.having(count > 0)
+
+
+async def partner_list(
+    db: Database, scope: Scope, *, search: str = "", industry: str = "", area: str = ""
+) -> list[PartnerRow]:
+    """Partners with a collaboration in ``scope``, by name, narrowed by the filters given."""
+    query = _partners_query(scope).order_by(partners.c.name, partners.c.id)
+    if search.strip():
+        query = query.where(partners.c.name.icontains(search.strip(), autoescape=True))
+    if industry:
+        query = query.where(partners.c.industry == industry)
+    if area:
+        query = query.where(partners.c.area == area)
+    async with db.read() as conn:
+        return [PartnerRow(**row._mapping) for row in await conn.execute(query)]
+
+
+async def partner_areas(db: Database, scope: Scope) -> list[str]:
+    """The areas of the partners ``scope`` may see, for the list's filter."""
+    query = select(func.distinct(_partners_query(scope).subquery().c.area))
+    async with db.read() as conn:
+        return sorted(await conn.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerCollaboration:
+    """One of a partner's collaborations as its page lists it."""
+
+    id: int
+    network_name: str
+    state: str
+    owner_name: str | None
+    planner: str
+    state_entered_at: datetime
+    last_activity_on: date | None
+
+
+async def partner_page(
+    db: Database, scope: Scope, partner_id: int
+) -> tuple[Partner, list[PartnerCollaboration]]:
+    """A partner and its collaborations inside ``scope``.
+
+    A partner the viewer has no collaboration with is not found, like a missing
+    one; administrators see every partner.
+    """
+    query = (
+        select(
+            collaborations.c.id,
+            networks.c.name.label("network_name"),
+            collaborations.c.state,
+            users.c.name.label("owner_name"),
+            collaborations.c.planner,
+            collaborations.c.state_entered_at,
+            collaborations.c.last_activity_on,
+        )
+        .join(networks, networks.c.id == collaborations.c.network_id)
+        .outerjoin(users, users.c.id == collaborations.c.owner_id)
+        .where(collaborations.c.partner_id == partner_id, visible(scope))
+        .order_by(networks.c.name, collaborations.c.id)
+    )
+    async with reading(db) as uow:
+        rows = [PartnerCollaboration(**row._mapping) for row in await uow.conn.execute(query)]
+        if not rows and not scope.everything:
+            raise NotFound("partner", partner_id)
+        return await uow.partners.get(partner_id), rows

@@ -1,0 +1,51 @@
+"""The schema as SQLAlchemy Core tables, one module per area; Alembic migrations create it."""
+
+from engine.store.tables.accounts import api_tokens, login_failures, memberships, sessions, users
+from engine.store.tables.base import UTCDateTime, metadata
+from engine.store.tables.collaborations import (
+    activities,
+    approvals,
+    checkpoints,
+    collaborations,
+    comments,
+    evaluations,
+    history,
+    kpis,
+    measurements,
+    memoranda,
+    plans,
+    renewals,
+    scorecards,
+)
+from engine.store.tables.directory import busy_seasons, contacts, networks, partners
+from engine.store.tables.notices import audit_log, due_items, outbox
+
+__all__ = [
+    "UTCDateTime",
+    "activities",
+    "api_tokens",
+    "approvals",
+    "audit_log",
+    "busy_seasons",
+    "checkpoints",
+    "collaborations",
+    "comments",
+    "contacts",
+    "due_items",
+    "evaluations",
+    "history",
+    "kpis",
+    "login_failures",
+    "measurements",
+    "memberships",
+    "memoranda",
+    "metadata",
+    "networks",
+    "outbox",
+    "partners",
+    "plans",
+    "renewals",
+    "scorecards",
+    "sessions",
+    "users",
+]

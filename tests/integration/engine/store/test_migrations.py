@@ -1,0 +1,78 @@
+"""The schema comes only from migrations, and they match the tables the code uses."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from engine.store import migrate
+from engine.store.tables import metadata
+
+
+async def test_migrations_run_from_empty_to_head_and_back(db):
+    assert await migrate.current_revision(db) == migrate.head_revision()
+    await migrate.downgrade(db, "base")
+    assert await migrate.current_revision(db) is None
+    async with db.read() as conn:
+        tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    assert set(tables) <= {"alembic_version"}
+    await migrate.upgrade(db)
+    assert await migrate.current_revision(db) == migrate.head_revision()
+
+
+async def test_the_migrated_schema_matches_the_tables_in_code(db):
+    async with db.read() as conn:
+        diff = await conn.run_sync(
+            lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+            )
+        )
+    assert diff == []
+
+
+async def test_the_reminder_scan_uses_the_pending_due_date_index(db):
+    query = (
+        "SELECT collaboration_id FROM due_items "
+        "WHERE status = 'pending' AND remind_on <= '2026-06-01'"
+    )
+    async with db.read() as conn:
+        if db.is_sqlite:
+            plan = " ".join(
+                str(r[-1]) for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")
+            )
+        else:
+            await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = " ".join(r[0] for r in await conn.exec_driver_sql(f"EXPLAIN {query}"))
+    assert "ix_due_items_pending_remind_on" in plan
+
+
+async def test_upgrading_a_populated_0001_database_keeps_reminders_and_owners(db, clock):
+    from engine.domain.users import User
+    from engine.services import CollaborationService, Context, DirectoryService
+    from tests.integration import builders
+    from workflows.collaboration import COLLABORATION
+
+    ctx = Context(db=db, workflow=COLLABORATION, clock=clock)
+    owner = await DirectoryService(ctx).add_user(
+        User(None, "owner@midori.example.jp", "山田 花子", "coordinator"), builders.COORDINATOR
+    )
+    cid = await builders.candidate(ctx)
+    file = await CollaborationService(ctx).file(cid)
+    await CollaborationService(ctx).assign(
+        cid,
+        expected_version=file.collaboration.version,
+        actor=builders.COORDINATOR,
+        owner_id=owner.id,
+    )
+    await migrate.downgrade(db, "0001")
+    async with db.read() as conn:
+        before = list(await conn.exec_driver_sql("SELECT rule, due_on FROM due_items"))
+    assert before  # the stale-card reminder of the new candidate
+    await migrate.upgrade(db)
+    async with db.read() as conn:
+        after = list(await conn.exec_driver_sql("SELECT rule, due_on, remind_on FROM due_items"))
+        members = list(await conn.exec_driver_sql("SELECT user_id, network_id FROM memberships"))
+    assert [(r[0], str(r[1])) for r in after] == [(r[0], str(r[1])) for r in before]
+    assert all(str(r[2]) == str(r[1]) for r in after)
+    assert [(m[0], m[1]) for m in members] == [(owner.id, file.collaboration.network_id)]
