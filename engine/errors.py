@@ -6,6 +6,7 @@ EngineError
  ├── ConfigError         a setting has a bad value; the message names the variable
  ├── LoginRefused        wrong e-mail or password, or a disabled account
  ├── LoginThrottled      too many failed logins; carries the seconds to wait
+ ├── StoreUnavailable    the database could not be reached, or the connection was cut
  └── WorkflowError
       ├── UnknownEvent   the workflow has no such event
       ├── EventNotAllowed  the event exists but not from the record's current state
@@ -48,6 +49,14 @@ class InvalidInput(EngineError):
 
 class ConfigError(EngineError):
     """A configuration value is missing or malformed."""
+
+
+class StoreUnavailable(EngineError):
+    """The database could not be reached, or the connection was cut during the work.
+
+    A read can simply be tried again. A write may or may not have been committed
+    when the connection broke: the record's version, read afresh, says which.
+    """
 
 
 class WorkflowError(EngineError):

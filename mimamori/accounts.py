@@ -14,14 +14,14 @@ from typing import TypeVar
 import click
 
 from engine.clock import SystemClock
-from engine.config import Settings
 from engine.domain.users import Actor, Role, User
 from engine.errors import InvalidInput, NotFound
 from engine.services import Context, DirectoryService
 from engine.services.accounts import AccountService, generated_password
 from engine.store.database import Database
 from engine.store.read.admin_partners import partner_rows
-from mimamori.runtime import BadInput, session_store, settings_from_env, with_db
+from engine.store.sessions import DatabaseSessions
+from mimamori.runtime import BadInput, settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ def create_user(
     settings = settings_from_env()
 
     async def work(db: Database) -> tuple[User, str]:
-        async with _account_service(settings, db) as accounts:
+        async with _account_service(db) as accounts:
             network_ids = await _network_ids(accounts.ctx, networks)
             partner_id = await _partner_id(db, partner) if partner else None
             account = User(
@@ -98,7 +98,7 @@ def _set_active(email: str, active: bool) -> User:
     settings = settings_from_env()
 
     async def work(db: Database) -> User:
-        async with _account_service(settings, db) as accounts:
+        async with _account_service(db) as accounts:
             found = await _refusing(accounts.user_by_email(email))
             assert found.id is not None
             return await _refusing(accounts.set_active(found.id, active, COMMAND_LINE))
@@ -119,7 +119,7 @@ def create_token(email: str, name: str) -> None:
     settings = settings_from_env()
 
     async def work(db: Database) -> str:
-        async with _account_service(settings, db) as accounts:
+        async with _account_service(db) as accounts:
             return await _refusing(accounts.create_token(email, name, COMMAND_LINE))
 
     value = with_db(settings, work)
@@ -128,9 +128,9 @@ def create_token(email: str, name: str) -> None:
 
 
 @asynccontextmanager
-async def _account_service(settings: Settings, db: Database) -> AsyncIterator[AccountService]:
-    """The account service over ``db`` with the web app's session store, closed afterwards."""
-    sessions = session_store(settings, db)
+async def _account_service(db: Database) -> AsyncIterator[AccountService]:
+    """The account service over ``db`` and the sessions kept there, as the web app has them."""
+    sessions = DatabaseSessions(db)
     try:
         yield AccountService(Context(db=db, workflow=COLLABORATION, clock=SystemClock()), sessions)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,9 @@ from mimamori.accounts import token, user
 from mimamori.demo import seed_demo
 from mimamori.runtime import settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
+
+GRACEFUL_STOP_SECONDS = 30
+"""How long ``mimamori serve`` lets requests in hand finish after SIGTERM."""
 
 
 @click.group()
@@ -76,7 +80,7 @@ def worker(burst: bool) -> None:
         raise click.UsageError(
             "MIMAMORI_REDIS_URL is not set: without Redis, `mimamori serve` runs reminders itself"
         )
-    run(settings, burst=burst)
+    sys.exit(run(settings, burst=burst))
 
 
 @main.command()
@@ -112,6 +116,8 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         # only when the request arrives from one of these proxies.
         "proxy_headers": True,
         "forwarded_allow_ips": list(settings.trusted_proxies),
+        # SIGTERM: stop accepting, finish the requests in hand (a rolling restart loses none).
+        "timeout_graceful_shutdown": GRACEFUL_STOP_SECONDS,
     }
     if workers > 1:
         uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,8 +12,7 @@ import click
 
 from engine.config import Settings
 from engine.errors import ConfigError
-from engine.store.database import Database
-from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
+from engine.store.database import Database, normalise_url
 
 T = TypeVar("T")
 
@@ -26,11 +24,20 @@ class BadInput(click.ClickException):
 
 
 def settings_from_env() -> Settings:
-    """The settings from the environment; a bad value is a one-line usage error."""
+    """The settings from the environment; a bad value is a one-line usage error.
+
+    The database URL is checked here too (its form, and that its driver is
+    installed), so every command refuses it before starting anything.
+    """
     try:
-        return Settings.from_env(os.environ)
+        settings = Settings.from_env(os.environ)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    try:
+        normalise_url(settings.database_url)
+    except ConfigError as exc:
+        raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
+    return settings
 
 
 def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
@@ -48,13 +55,6 @@ def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
 
     _prepare_sqlite_folder(settings.database_url)
     return asyncio.run(run())
-
-
-def session_store(settings: Settings, db: Database) -> SessionStore:
-    """Where the web app keeps sessions, so that ending a user's sessions reaches them."""
-    if settings.redis_url:
-        return RedisSessions(settings.redis_url, timedelta(hours=settings.session_absolute_hours))
-    return DatabaseSessions(db)
 
 
 def _prepare_sqlite_folder(url: str) -> None:

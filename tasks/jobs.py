@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.services import DeliveryService
+from engine.services.health import HealthService
 from engine.services.reminders import ReminderService
 from engine.services.upkeep import send_digests_if_time
 
@@ -31,3 +32,9 @@ async def send_digests(ctx: dict[str, Any]) -> dict[str, Any]:
 async def deliver_outbox(ctx: dict[str, Any]) -> dict[str, Any]:
     """Send what the outbox holds; failures wait for their next attempt."""
     return asdict(await DeliveryService(ctx["mimamori"], ctx["transport"]).deliver())
+
+
+async def heartbeat(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Say in the database that a worker is running (read by /readyz)."""
+    await HealthService(ctx["mimamori"]).beat()
+    return {"beat": True}

@@ -3,30 +3,72 @@
 from __future__ import annotations
 
 import logging
+import signal
+import time
 from typing import Any
 
 from arq import Worker, cron, func
 from arq.connections import RedisSettings
+from redis.exceptions import RedisError
 
 from engine.clock import JST, Clock
 from engine.config import Settings
 from engine.mail.transport import transport_from_settings
 from engine.services import Context
-from tasks.jobs import deliver_outbox, scan_due, send_digests
+from tasks.jobs import deliver_outbox, heartbeat, scan_due, send_digests
 from workflows.collaboration import COLLABORATION
 
 EVERY_FIVE_MINUTES = set(range(0, 60, 5))
 EVERY_MINUTE = set(range(60))
+JOB_TIMEOUT = 300
+"""Seconds a job may run; also how long a stop waits for the jobs in hand."""
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0
+"""Seconds before trying Redis again after losing it, doubling up to the maximum."""
+
+log = logging.getLogger("mimamori.worker")
 
 
-def run(settings: Settings, *, burst: bool = False) -> None:
-    """Run the worker until stopped (SIGINT/SIGTERM let running jobs finish first).
+def run(settings: Settings, *, burst: bool = False) -> int:
+    """Run the worker until SIGINT or SIGTERM, which let the jobs in hand finish first.
 
-    With ``burst`` it runs what is due now (the start-up scan and its delivery)
-    and exits, for running from a scheduler instead of as a daemon.
+    A lost Redis never ends it: the worker says so, waits (1 s, doubling up to a
+    minute) and starts again, and the reminders that fell due meanwhile go out
+    then, since they wait in the database. With ``burst`` it runs what is due now
+    (the start-up scan and its delivery) and exits, for running from a scheduler
+    instead of as a daemon; then an unreachable Redis is an error (exit status 1).
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    Worker(**worker_settings(settings, burst=burst)).run()
+    delay = RETRY_FIRST
+    while True:
+        worker = Worker(**worker_settings(settings, burst=burst))
+        try:
+            worker.run()
+            return 0
+        except (RedisError, OSError) as exc:
+            lost = exc
+        finally:
+            # A worker that got as far as its start-up had Redis: the backoff begins again.
+            started = "mimamori" in worker.ctx
+            _release(worker)
+        if burst:
+            log.error("Redis unreachable (%s): nothing was run", lost)
+            return 1
+        delay = RETRY_FIRST if started else min(delay * 2, RETRY_MAX)
+        log.warning("Redis unreachable (%s), retrying in %.0f s", lost, delay)
+        time.sleep(delay)
+
+
+def _release(worker: Worker) -> None:
+    """After a worker ends: give the signals back (a stop while waiting just exits) and the
+    database connections it held (its shutdown hook does not run when Redis is gone)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        worker.loop.remove_signal_handler(sig)
+    if "mimamori" in worker.ctx:
+        worker.loop.run_until_complete(_dispose(worker.ctx.pop("mimamori")))
+
+
+async def _dispose(ctx: Context) -> None:
+    await ctx.db.dispose()
 
 
 def worker_settings(
@@ -46,7 +88,7 @@ def worker_settings(
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "mimamori" in ctx:
-            await ctx["mimamori"].db.dispose()
+            await ctx.pop("mimamori").db.dispose()
 
     return {
         # No kept result, so the fixed-id delivery job can be queued again right away.
@@ -56,11 +98,14 @@ def worker_settings(
             cron(scan_due, minute=EVERY_FIVE_MINUTES, run_at_startup=True, unique=True),
             cron(send_digests, minute={0, 30}, unique=True),
             cron(deliver_outbox, minute=EVERY_MINUTE, unique=True),
+            cron(heartbeat, minute=EVERY_MINUTE, run_at_startup=True, unique=True),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,
         "timezone": JST,
-        "job_timeout": 300,
+        "job_timeout": JOB_TIMEOUT,
+        # SIGTERM stops picking jobs and lets the ones in hand finish (a rolling restart).
+        "job_completion_wait": JOB_TIMEOUT,
         **overrides,
     }

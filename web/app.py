@@ -22,13 +22,15 @@ from engine.config import Settings
 from engine.mail.transport import transport_from_settings
 from engine.services import Context
 from engine.services.accounts import AccountService, SessionPolicy
-from engine.store.sessions import DatabaseSessions, RedisSessions, SessionStore
+from engine.store.sessions import DatabaseSessions
 from web.api import API_ROUTER, OPENAPI_CONFIG
 from web.background import upkeep_loop
 from web.cards import CARD_CACHE_SIZE, card_renderer
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
+from web.redis_probe import redis_client
+from web.retry_reads import RetryReads
 from web.routes import (
     admin,
     auth,
@@ -74,12 +76,6 @@ def csrf_field(request: Request) -> Markup:
     return Markup(f'<input type="hidden" name="_csrf" value="{token}">')
 
 
-def _session_store(settings: Settings, ctx: Context) -> SessionStore:
-    if settings.redis_url:
-        return RedisSessions(settings.redis_url, timedelta(hours=settings.session_absolute_hours))
-    return DatabaseSessions(ctx.db)
-
-
 def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
     """Build the app; the database and services open at start-up and close at shutdown.
 
@@ -90,9 +86,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         ctx = Context.from_settings(settings, COLLABORATION, clock)
-        sessions = _session_store(settings, ctx)
+        sessions = DatabaseSessions(ctx.db)
         app.state.ctx = ctx
         app.state.settings = settings
+        app.state.redis = redis_client(settings.redis_url)
         app.state.accounts = AccountService(
             ctx,
             sessions,
@@ -113,6 +110,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
                 with suppress(asyncio.CancelledError):
                     await upkeep
             await sessions.close()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
             await ctx.db.dispose()
 
     env = build_environment(str(HERE / "templates"), settings.reload_templates)
@@ -129,7 +128,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
             ),
         ],
         lifespan=[lifespan],
-        middleware=[SecurityMiddleware(settings.secure_cookies)],
+        middleware=[RetryReads(), SecurityMiddleware(settings.secure_cookies)],
         before_request=_set_locale,
         before_send=[add_headers],
         dependencies={"viewer": Provide(current_viewer, sync_to_thread=False)},

@@ -15,8 +15,9 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from engine.errors import NotFound
+from engine.errors import NotFound, StoreUnavailable
 from engine.i18n import N_
+from web.retry_reads import UNAVAILABLE
 from web.security import CsrfFailed
 
 LOG = logging.getLogger("mimamori.web")
@@ -28,7 +29,15 @@ TITLES = {
     409: N_("Someone else changed this in the meantime"),
     422: N_("Please check your input"),
     500: N_("Something went wrong on our side"),
+    503: N_("The system is briefly unavailable"),
 }
+UNAVAILABLE_MESSAGE = N_(
+    "The database could not be reached just now (a restart or maintenance). Wait a moment "
+    "and reload the page. If you had just saved something, reload first to see whether it "
+    "was saved before sending it again."
+)
+RETRY_AFTER = "5"
+"""Seconds a client is asked to wait before trying again after a 503."""
 CSRF_MESSAGE = N_(
     "The form had expired or did not come from this site. Reload the page and try again."
 )
@@ -85,6 +94,15 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code)
 
 
+def unavailable(request: Request, exc: StoreUnavailable) -> Response:
+    """503 when the database is out of reach: never a 500 for a blip in infrastructure."""
+    LOG.warning("%s %s: %s", request.method, request.url.path, exc)
+    request.scope[UNAVAILABLE] = True  # type: ignore[literal-required]
+    response = _page(request, 503, UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     """500: the traceback goes to the server's log, never to the reader."""
     LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
@@ -97,5 +115,6 @@ EXCEPTION_HANDLERS = {
     NotFoundException: not_found,
     NotFound: not_found,
     HTTPException: http_error,
+    StoreUnavailable: unavailable,
     HTTP_500_INTERNAL_SERVER_ERROR: server_error,
 }

@@ -16,6 +16,7 @@ from engine.services.accounts import THROTTLE_WINDOW
 from engine.services.context import Context
 from engine.services.delivery import DeliveryReport, DeliveryService
 from engine.services.digests import DigestService
+from engine.services.health import HealthService
 from engine.services.reminders import ReminderService, ScanReport
 from engine.store.repositories.accounts import LoginFailures, Sessions
 from engine.store.uow import writing
@@ -46,6 +47,7 @@ async def run_once(ctx: Context, transport: Transport, digest_hour: int) -> Upke
     digests = await send_digests_if_time(ctx, digest_hour)
     delivery = await DeliveryService(ctx, transport).deliver()
     await forget_stale_logins(ctx)
+    await HealthService(ctx).beat()
     return UpkeepReport(scan, digests, delivery)
 
 

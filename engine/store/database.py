@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import importlib.util
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from engine.errors import ConfigError
+from engine.errors import ConfigError, StoreUnavailable
 from engine.store.sqlite_driver import one_hop_dbapi
 
 SQLITE_PRAGMAS = (
@@ -36,6 +38,10 @@ def normalise_url(url: str) -> str:
     }.get(parsed.drivername, parsed.drivername)
     if driver not in SUPPORTED_DRIVERS:
         raise ConfigError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
+    if driver == "postgresql+asyncpg" and importlib.util.find_spec("asyncpg") is None:
+        raise ConfigError(
+            "PostgreSQL needs its driver, which is not installed: pip install 'mimamori[postgres]'"
+        )
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
@@ -65,21 +71,40 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection in a read transaction (deferred on SQLite, so readers never block)."""
-        async with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A connection in a read transaction (deferred on SQLite, so readers never block).
+
+        A database that cannot be reached, or a connection cut meanwhile, raises
+        StoreUnavailable (as does ``write``).
+        """
+        with _unavailable_on_disconnect():
+            async with self._connection() as conn, conn.begin():
+                yield conn
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A connection in a write transaction, committed when the block ends without error."""
-        if self._write_lock is None:
-            async with self.engine.connect() as conn, conn.begin():
-                yield conn
-            return
-        async with self._write_lock, self.engine.connect() as conn:
-            conn = await conn.execution_options(mimamori_write=True)
-            async with conn.begin():
-                yield conn
+        with _unavailable_on_disconnect():
+            if self._write_lock is None:
+                async with self._connection() as conn, conn.begin():
+                    yield conn
+                return
+            async with self._write_lock, self._connection() as conn:
+                conn = await conn.execution_options(mimamori_write=True)
+                async with conn.begin():
+                    yield conn
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection; failing to get one at all means the database is unavailable."""
+        conn = self.engine.connect()
+        try:
+            await conn.start()
+        except (DBAPIError, OSError) as exc:
+            raise StoreUnavailable(f"cannot connect to the database: {exc}") from exc
+        try:
+            yield conn
+        finally:
+            await conn.close()
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
@@ -89,6 +114,28 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+@contextmanager
+def _unavailable_on_disconnect() -> Iterator[None]:
+    """Turn a lost or refused connection into StoreUnavailable; other errors pass through.
+
+    ``pool_pre_ping`` already replaces pooled connections that died while idle, so
+    this is what a cut in the middle of the work, or a database that is down, looks like.
+    """
+    try:
+        yield
+    except DBAPIError as exc:
+        if exc.connection_invalidated or isinstance(exc.orig, OSError) or _is_disconnect(exc):
+            raise StoreUnavailable(f"the database is unavailable: {exc.orig!r}") from exc
+        raise
+    except OSError as exc:  # refused before the driver was even reached
+        raise StoreUnavailable(f"the database is unavailable: {exc!r}") from exc
+
+
+def _is_disconnect(exc: DBAPIError) -> bool:
+    # asyncpg reports a terminated backend or a closed socket as these.
+    return isinstance(exc, InterfaceError | OperationalError) and "connection" in str(exc).lower()
 
 
 def _configure_sqlite(sync_engine: Any) -> None:

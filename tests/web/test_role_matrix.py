@@ -40,6 +40,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/lang/{code:str}"): PUBLIC,
     ("GET", "/calendar/{token:str}/due.ics"): PUBLIC,  # the token is the credential
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): ANYONE_LOGGED_IN,

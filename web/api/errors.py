@@ -27,12 +27,15 @@ from engine.errors import (
     GuardBlocked,
     InvalidInput,
     NotFound,
+    StoreUnavailable,
     UnknownEvent,
     VersionConflict,
 )
 from engine.i18n import N_
 from web.api.language import api_locale, text
 from web.api.schemas import ApiError, Unmet
+from web.errors import LOG, RETRY_AFTER
+from web.retry_reads import UNAVAILABLE
 from web.security import CsrfFailed
 
 MESSAGES = {
@@ -48,6 +51,10 @@ MESSAGES = {
     "invalid_body": N_("The request body is malformed."),
     "invalid_input": N_("Please check your input."),
     "server_error": N_("Something went wrong on our side"),
+    "unavailable": N_(
+        "The database could not be reached just now. Try again in a moment; "
+        "read the record first to see whether a change you sent was saved."
+    ),
 }
 NO_SUCH_EVENT = N_("There is no such step.")
 
@@ -61,6 +68,9 @@ DESCRIPTIONS = {
     "event_not_allowed (with allowed).",
     422: "invalid_body (with fields): the body is not JSON or does not match the schema; "
     "invalid_input (with fields): a value was refused.",
+    503: "unavailable: the database could not be reached (a restart or a failover); retry "
+    "after Retry-After seconds. A write may or may not have been saved: read the record, "
+    "whose version says.",
 }
 
 
@@ -70,7 +80,7 @@ def documented(*statuses: int) -> dict[int, ResponseSpec]:
         status: ResponseSpec(
             data_container=ApiError, description=DESCRIPTIONS[status], generate_examples=False
         )
-        for status in (400, 401, *statuses)
+        for status in (400, 401, *statuses, 503)
     }
 
 
@@ -156,6 +166,12 @@ def _server_error(request: Request, _: Exception) -> Response[ApiError]:
     return error_response(request, 500, "server_error")
 
 
+def _unavailable(request: Request, exc: StoreUnavailable) -> Response[ApiError]:
+    LOG.warning("%s %s: %s", request.method, request.url.path, exc)
+    request.scope[UNAVAILABLE] = True  # type: ignore[literal-required]
+    return error_response(request, 503, "unavailable", headers={"Retry-After": RETRY_AFTER})
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Callable[..., Response[ApiError]]] = {
     NotAuthorizedException: _not_authenticated,
     PermissionDeniedException: _forbidden,
@@ -168,5 +184,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Callable[..., Response[ApiError]
     VersionConflict: _version_conflict,
     EventNotAllowed: _event_not_allowed,
     HTTPException: _http_error,
+    StoreUnavailable: _unavailable,
     HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
 }

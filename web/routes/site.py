@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from litestar import Request, get
 from litestar.datastructures import Cookie, State
 from litestar.exceptions import NotFoundException
@@ -11,6 +14,8 @@ from litestar.response import Redirect, Response
 from engine.errors import NotFound
 from engine.i18n import DEFAULT_LOCALE, LOCALES
 from engine.services.calendar_feed import CalendarFeedService
+from engine.services.health import HealthService
+from web.redis_probe import redis_answer
 from web.routes.auth import home_of
 from web.security import viewer_of
 
@@ -58,4 +63,32 @@ async def health(state: State) -> dict[str, str]:
     return {"status": "ok"}
 
 
-ROUTES = [index, switch_language, calendar_feed, health]
+@get("/readyz")
+async def readiness(state: State) -> Response[dict[str, Any]]:
+    """Readiness for a monitor: the database, Redis, the last background round, waiting mail.
+
+    503 when the database or a configured Redis does not answer; the ages are
+    there to alert on (a worker that stopped, mail that does not leave).
+    """
+    found = await HealthService(state.ctx).readiness()
+    redis = await redis_answer(state.redis)
+    body = {
+        "database": "ok" if found.database else "unreachable",
+        "redis": redis,
+        "background_last_seen": _iso(found.background_seen_at),
+        "background_seconds_ago": found.seconds_since(found.background_seen_at),
+        "oldest_unsent_mail_seconds": found.seconds_since(found.oldest_unsent_at),
+    }
+    ready = found.database and redis != "unreachable"
+    return Response(
+        {"status": "ready" if ready else "not_ready", **body},
+        status_code=200 if ready else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+ROUTES = [index, switch_language, calendar_feed, health, readiness]

@@ -18,7 +18,7 @@ from engine.store.tables.collaborations import (
     scorecards,
 )
 from engine.store.tables.directory import busy_seasons, contacts, networks, partners
-from engine.store.tables.notices import audit_log, due_items, outbox
+from engine.store.tables.notices import audit_log, due_items, heartbeats, outbox
 
 __all__ = [
     "UTCDateTime",
@@ -33,6 +33,7 @@ __all__ = [
     "contacts",
     "due_items",
     "evaluations",
+    "heartbeats",
     "history",
     "kpis",
     "login_failures",

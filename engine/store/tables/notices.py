@@ -92,3 +92,11 @@ outbox = Table(
     Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
     Index("ix_outbox_collaboration_id", "collaboration_id"),
 )
+
+heartbeats = Table(
+    "heartbeats",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+"""When each background role (the worker, or a web process doing its rounds) last ran."""

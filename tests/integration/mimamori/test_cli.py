@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 from engine.store import migrate
 
@@ -38,3 +41,30 @@ def test_a_bad_setting_is_a_one_line_error_naming_the_variable(tmp_path):
         "expected a sqlite:/// or postgresql:// URL"
     ]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [("serve",), ("worker",), ("db", "upgrade")])
+def test_postgresql_without_its_driver_names_the_extra_to_install(tmp_path, command):
+    # As after a plain `pip install mimamori`: asyncpg cannot be imported.
+    hide_asyncpg = (
+        "import sys; sys.modules['asyncpg'] = None; "
+        "from mimamori.cli import main; sys.argv[0] = 'mimamori'; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hide_asyncpg, *command],
+        env={
+            **os.environ,
+            "MIMAMORI_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/mimamori",
+            "MIMAMORI_REDIS_URL": "redis://127.0.0.1:6379/0",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Error: MIMAMORI_DATABASE_URL: PostgreSQL needs its driver, which is not installed: "
+        "pip install 'mimamori[postgres]'"
+    )

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from engine.domain.access import Session
 from engine.domain.users import SYSTEM, User
 from engine.errors import InvalidInput, LoginRefused, LoginThrottled
 from engine.services.accounts import (
@@ -17,8 +16,7 @@ from engine.services.accounts import (
     digest,
 )
 from engine.services.upkeep import forget_stale_logins
-from engine.store.sessions import DatabaseSessions, RedisSessions
-from tests.conftest import REDIS_URL, require_service
+from engine.store.sessions import DatabaseSessions
 
 PASSWORD = "Kusunoki-2026!"
 
@@ -103,42 +101,6 @@ async def test_housekeeping_forgets_long_dead_sessions(ctx, clock, accounts):
     clock.advance(days=9)
     await forget_stale_logins(ctx)
     assert await accounts.sessions.get(digest(done.cookie)) is None
-
-
-@pytest.fixture
-async def redis_sessions():
-    require_service("Redis", "127.0.0.1", 6379)
-    store = RedisSessions(REDIS_URL, timedelta(hours=12))
-    await store.redis.flushdb()
-    yield store
-    await store.redis.flushdb()
-    await store.close()
-
-
-async def test_redis_sessions_end_together_when_the_user_is_disabled(ctx, redis_sessions):
-    accounts = AccountService(ctx, redis_sessions)
-    user = await _user(accounts)
-    one = await accounts.login(user.email, PASSWORD, "10.0.0.1")
-    two = await accounts.login(user.email, PASSWORD, "10.0.0.2")
-    assert await accounts.resolve_session(one.cookie) and await accounts.resolve_session(two.cookie)
-    assert (
-        0 < await redis_sessions.redis.ttl(RedisSessions.PREFIX + digest(one.cookie)) <= 12 * 3600
-    )
-    await accounts.set_active(user.id, False, SYSTEM)
-    assert await accounts.resolve_session(one.cookie) is None
-    assert await accounts.resolve_session(two.cookie) is None
-    assert await redis_sessions.redis.keys(RedisSessions.PREFIX + "*") == []
-
-
-async def test_redis_session_touch_keeps_the_absolute_expiry(redis_sessions, clock):
-    now = clock.now()
-    await redis_sessions.create("k", Session(1, "csrf", now, now), "10.0.0.1")
-    await redis_sessions.redis.expire(RedisSessions.PREFIX + "k", 100)
-    await redis_sessions.touch("k", Session(1, "csrf", now, now), now + timedelta(minutes=5))
-    assert 0 < await redis_sessions.redis.ttl(RedisSessions.PREFIX + "k") <= 100
-    assert (await redis_sessions.get("k")).seen_at == now + timedelta(minutes=5)
-    await redis_sessions.delete("k")
-    assert await redis_sessions.get("k") is None
 
 
 async def test_the_last_active_administrator_can_be_neither_disabled_nor_demoted(accounts):
