@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from engine.errors import ConfigError, StoreUnavailable
@@ -126,16 +126,12 @@ def _unavailable_on_disconnect() -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        if exc.connection_invalidated or isinstance(exc.orig, OSError) or _is_disconnect(exc):
+        # The dialect's own disconnect detection sets connection_invalidated.
+        if exc.connection_invalidated or isinstance(exc.orig, OSError):
             raise StoreUnavailable(f"the database is unavailable: {exc.orig!r}") from exc
         raise
     except OSError as exc:  # refused before the driver was even reached
         raise StoreUnavailable(f"the database is unavailable: {exc!r}") from exc
-
-
-def _is_disconnect(exc: DBAPIError) -> bool:
-    # asyncpg reports a terminated backend or a closed socket as these.
-    return isinstance(exc, InterfaceError | OperationalError) and "connection" in str(exc).lower()
 
 
 def _configure_sqlite(sync_engine: Any) -> None:
