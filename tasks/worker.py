@@ -64,11 +64,7 @@ def _release(worker: Worker) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         worker.loop.remove_signal_handler(sig)
     if "mimamori" in worker.ctx:
-        worker.loop.run_until_complete(_dispose(worker.ctx.pop("mimamori")))
-
-
-async def _dispose(ctx: Context) -> None:
-    await ctx.db.dispose()
+        worker.loop.run_until_complete(worker.ctx.pop("mimamori").db.dispose())
 
 
 def worker_settings(
