@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint
+.PHONY: demo test lint faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint
 	bash .ci/services
 	bash .ci/browser
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not faults"
+	$(BIN)/python -m pytest tests/faults -m faults
 	PYTHON=$(BIN)/python bash .ci/dates
 	$(BIN)/python -m bench.allowed_events --quick
 	$(BIN)/python -m bench.fire_event --quick
@@ -38,3 +39,8 @@ test: $(VENV)/.installed-test lint
 	$(BIN)/python -m bench.outbox_delivery --quick
 	$(BIN)/python -m bench.board_page --quick
 	$(BIN)/python -m bench.card_move --quick
+
+## The fault drill at full length (one minute and more per fault) on the production shape.
+faults: $(VENV)/.installed-test
+	bash .ci/services
+	MIMAMORI_FAULTS=full $(BIN)/python -m pytest tests/faults -m faults -s

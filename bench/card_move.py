@@ -5,8 +5,8 @@ Starts the app under uvicorn in a child process on a free port of 127.0.0.1
 with its own session. Every client withdraws and reopens its own cards through
 ``POST /collaborations/{id}/move`` as htmx does (the answer is the card
 fragment with the column counts and the panel, out of band). Measured at 1 and
-at 16 concurrent clients, against ``GET /healthz`` (the HTTP round trip and a
-database ping) at the same concurrency, in the same run.
+at 16 concurrent clients, against ``GET /healthz`` (the HTTP round trip through
+the app's middleware) at the same concurrency, in the same run.
 
 Run: ``python -m bench.card_move [--quick] [--repeats N]``.
 """

@@ -23,12 +23,14 @@ async def upkeep_loop(ctx: Context, transport: Transport, settings: Settings) ->
         try:
             report = await run_once(ctx, transport, settings.digest_hour)
             log.info(
-                "upkeep: %d reminders queued, %d digests, %d sent, %d retried, %d failed",
+                "upkeep: %d reminders queued, %d digests, %d sent, %d retried, %d failed,"
+                " %d waiting for the mail server",
                 report.scan.notified,
                 report.digests,
                 report.delivery.sent,
                 report.delivery.retried,
                 report.delivery.failed,
+                report.delivery.waiting,
             )
         except Exception:
             log.exception("upkeep round failed; retrying in %s s", settings.scan_interval)

@@ -87,6 +87,8 @@ class SecurityMiddleware(ASGIMiddleware):
     """Authentication, CSRF and security headers (see the module docstring)."""
 
     scopes = ("http",)  # type: ignore[assignment]
+    # Health probes ask nothing of the database, not even for a session cookie.
+    exclude_opt_key = "probe"
 
     def __init__(self, secure_cookies: bool) -> None:
         self.secure = secure_cookies

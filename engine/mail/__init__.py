@@ -4,7 +4,12 @@ Imports the standard library and aiosmtplib only; the store's delivery service
 decides what to send and records the outcome.
 """
 
-from engine.mail.errors import DeliveryError, PermanentFailure, TemporaryFailure
+from engine.mail.errors import (
+    DeliveryError,
+    PermanentFailure,
+    ServerUnreachable,
+    TemporaryFailure,
+)
 from engine.mail.message import build_message
 from engine.mail.transport import FileTransport, SmtpTransport, Transport, transport_from_settings
 
@@ -12,6 +17,7 @@ __all__ = [
     "DeliveryError",
     "FileTransport",
     "PermanentFailure",
+    "ServerUnreachable",
     "SmtpTransport",
     "TemporaryFailure",
     "Transport",

@@ -14,7 +14,12 @@ from typing import Protocol
 import aiosmtplib
 
 from engine.config import Settings
-from engine.mail.errors import DeliveryError, PermanentFailure, TemporaryFailure
+from engine.mail.errors import (
+    DeliveryError,
+    PermanentFailure,
+    ServerUnreachable,
+    TemporaryFailure,
+)
 
 
 class Transport(Protocol):
@@ -56,6 +61,11 @@ class SmtpTransport:
                 start_tls=self.starttls,
                 timeout=self.timeout,
             )
+        except aiosmtplib.SMTPConnectError as exc:
+            # Refused, unreachable, timed out or turned away at the greeting (421).
+            raise ServerUnreachable(
+                f"no connection to {self.host}:{self.port}: {_text(exc)}"
+            ) from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise _refused(exc.recipients) from exc
         except aiosmtplib.SMTPAuthenticationError as exc:
@@ -65,9 +75,10 @@ class SmtpTransport:
             raise _by_code(exc.code, _reply(exc)) from exc
         except TimeoutError as exc:  # SMTPTimeoutError and asyncio.TimeoutError alike
             raise TemporaryFailure(f"timed out talking to {self.host}:{self.port}") from exc
-        except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+        except (aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            # Lost mid-conversation: the message may be at fault, so this attempt counts.
             raise TemporaryFailure(
-                f"no connection to {self.host}:{self.port}: {_text(exc)}"
+                f"connection to {self.host}:{self.port} lost: {_text(exc)}"
             ) from exc
         except aiosmtplib.SMTPException as exc:
             # E.g. STARTTLS or AUTH not offered: a setting to fix, not a fault of the message.

@@ -9,7 +9,13 @@ from datetime import timedelta
 from email.errors import MessageError
 
 from engine.domain.mail import QueuedMail
-from engine.mail import PermanentFailure, TemporaryFailure, Transport, build_message
+from engine.mail import (
+    PermanentFailure,
+    ServerUnreachable,
+    TemporaryFailure,
+    Transport,
+    build_message,
+)
 from engine.services.context import Context
 from engine.store.uow import writing
 
@@ -28,6 +34,7 @@ BACKOFF = (
 )
 """The wait after the n-th temporary failure; after one more failed attempt we give up."""
 MAX_ATTEMPTS = len(BACKOFF) + 1
+_OUTCOMES = ("sent", "retried", "failed", "waiting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,8 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    waiting: int = 0
+    """Handed back without an attempt because the mail server could not be reached."""
 
 
 class DeliveryService:
@@ -64,10 +73,17 @@ class DeliveryService:
                     await self._release(batch[index:])
                     remaining = 0
                     break
-                outcomes[await self._attempt(queued)] += 1
-        return DeliveryReport(
-            sent=outcomes["sent"], retried=outcomes["retried"], failed=outcomes["failed"]
-        )
+                try:
+                    outcomes[await self._attempt(queued)] += 1
+                except ServerUnreachable as exc:
+                    # The server is down, not the message at fault: every message keeps
+                    # its attempts and waits for the next run, however long the outage.
+                    await self._release(batch[index:], exc.reason)
+                    outcomes["waiting"] += len(batch) - index
+                    log.info("mail server unreachable (%s); the outbox waits", exc.reason)
+                    remaining = 0
+                    break
+        return DeliveryReport(**{field: outcomes[field] for field in _OUTCOMES})
 
     async def _attempt(self, queued: QueuedMail) -> str:
         """Try one claimed message and record the outcome: "sent", "retried" or "failed"."""
@@ -81,6 +97,8 @@ class DeliveryService:
             except (ValueError, MessageError) as exc:
                 raise PermanentFailure(f"cannot build the message: {exc}") from exc
             await self.transport.send(message)
+        except ServerUnreachable:
+            raise
         except TemporaryFailure as exc:
             return await self._retry_or_give_up(queued, exc.reason)
         except PermanentFailure as exc:
@@ -110,7 +128,7 @@ class DeliveryService:
         async with writing(self.ctx.db) as uow:
             await uow.outbox.failed(queued.id, reason)
 
-    async def _release(self, batch: list[QueuedMail]) -> None:
+    async def _release(self, batch: list[QueuedMail], reason: str | None = None) -> None:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            await uow.outbox.release([queued.id for queued in batch], now)
+            await uow.outbox.release([queued.id for queued in batch], now, reason)

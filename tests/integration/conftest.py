@@ -12,6 +12,7 @@ from engine.clock import FixedClock
 from engine.services import Context
 from engine.store import migrate
 from engine.store.database import Database
+from tests.integration.redis_server import redis_server  # noqa: F401 - a fixture
 from tests.integration.smtp import smtp  # noqa: F401 - a fixture for every integration test
 from workflows.collaboration import COLLABORATION
 

@@ -150,6 +150,10 @@ async def test_a_database_that_is_down_answers_503_and_keeps_the_session(
     assert comment.status_code == 503
     api = await browser.get("/api/collaborations")
     assert api.status_code == 503 and api.json()["error"] == "unavailable"
+    # Alive, not ready: a supervisor keeps the process, a balancer or monitor hears why.
+    assert (await browser.get("/healthz")).status_code == 200
+    ready = await browser.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["database"] == "unreachable"
 
     await admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
     after = await browser.get(f"/collaborations/{cid}")

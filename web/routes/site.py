@@ -56,14 +56,15 @@ async def calendar_feed(state: State, token: FromPath[str]) -> Response[bytes]:
     )
 
 
-@get("/healthz")
-async def health(state: State) -> dict[str, str]:
-    """Liveness and database reachability, for load balancers."""
-    await state.ctx.db.ping()
+@get("/healthz", opt={"probe": True})
+async def health() -> dict[str, str]:
+    """Liveness: the process answers. It asks nothing of the database, so a supervisor
+    that restarts on it does not restart every web process when PostgreSQL blips;
+    routing and alerting belong to /readyz."""
     return {"status": "ok"}
 
 
-@get("/readyz")
+@get("/readyz", opt={"probe": True})
 async def readiness(state: State) -> Response[dict[str, Any]]:
     """Readiness for a monitor: the database, Redis, the last background round, waiting mail.
 

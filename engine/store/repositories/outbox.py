@@ -103,8 +103,14 @@ class Outbox:
             )
         )
 
-    async def release(self, mail_ids: Sequence[int], at: datetime) -> None:
-        """Hand claimed messages back unsent: the attempt they were claimed for did not happen."""
+    async def release(
+        self, mail_ids: Sequence[int], at: datetime, error: str | None = None
+    ) -> None:
+        """Hand claimed messages back unsent: the attempt they were claimed for did not happen.
+
+        ``error`` says why, when there is something to show (the mail server was down).
+        """
+        reason = {} if error is None else {"last_error": error[:2000]}
         await self.conn.execute(
             update(outbox)
             .where(outbox.c.id.in_(mail_ids), outbox.c.status == str(MailStatus.SENDING))
@@ -113,6 +119,7 @@ class Outbox:
                 next_attempt_at=at,
                 lease_until=None,
                 attempts=outbox.c.attempts - 1,
+                **reason,
             )
         )
 

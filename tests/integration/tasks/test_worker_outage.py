@@ -4,78 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from engine.clock import SystemClock
 from engine.domain.mail import Mail, MailKind, MailStatus
 from engine.services import Context
 from engine.services.health import HealthService
 from engine.store.uow import reading, writing
-from tests.conftest import IN_CI
 from tests.integration import builders
-from tests.integration.smtp import SmtpServer, free_port
+from tests.integration.redis_server import RedisProcess
+from tests.integration.smtp import SmtpServer
 from workflows.collaboration import COLLABORATION
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-class RedisProcess:
-    """A Redis server of the test's own on a loopback port, stopped and started at will."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.folder = folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        """Start it empty (nothing is kept on disk, as after a restart that lost everything)."""
-        assert REDIS_SERVER is not None
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisProcess]:
-    if REDIS_SERVER is None:
-        message = "redis-server is not installed"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: services are required)")
-        pytest.skip(message)
-    server = RedisProcess(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 async def _queue(ctx: Context, cid: int, key: str, to: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,7 +16,13 @@ import pytest
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.mail import Mail, MailKind, MailStatus, QueuedMail
-from engine.mail import FileTransport, SmtpTransport, TemporaryFailure, transport_from_settings
+from engine.mail import (
+    FileTransport,
+    ServerUnreachable,
+    SmtpTransport,
+    TemporaryFailure,
+    transport_from_settings,
+)
 from engine.services import Context, DeliveryReport, DeliveryService
 from engine.store.uow import reading, writing
 from tests.integration.builders import candidate
@@ -199,17 +206,53 @@ async def test_a_dead_senders_message_is_delivered_after_its_lease_and_a_live_on
     assert [r.message["Message-ID"] for r in smtp.handler.received] == [abandoned.message_id]
 
 
-async def test_connection_refused_is_retried_not_failed(ctx: Context, clock: FixedClock) -> None:
+async def test_a_mail_server_down_for_hours_costs_no_message_an_attempt(
+    ctx: Context, clock: FixedClock, smtp: SmtpServer
+) -> None:
+    cid = await candidate(ctx)
+    await queue(ctx, *(mail(cid, f"due:{n}") for n in range(3)))
+    down = SmtpTransport("127.0.0.1", free_port(), None, None, starttls=False, timeout=5)
+    service = DeliveryService(ctx, down)
+
+    # A run a minute, for longer than the whole backoff would last: one connection
+    # attempt each, and nothing is given up.
+    for _ in range(8):
+        assert await service.deliver() == DeliveryReport(waiting=3)
+        clock.advance(hours=1)
+
+    waiting = await outbox(ctx, cid)
+    assert {(q.status, q.attempts) for q in waiting} == {(MailStatus.QUEUED, 0)}
+    assert all("no connection to 127.0.0.1" in q.last_error for q in waiting)
+    assert await DeliveryService(ctx, smtp.transport).deliver() == DeliveryReport(sent=3)
+    assert len(smtp.handler.received) == 3
+    assert {(q.status, q.attempts) for q in await outbox(ctx, cid)} == {(MailStatus.SENT, 1)}
+
+
+async def test_a_server_that_turns_connections_away_at_the_greeting_is_waited_for(
+    ctx: Context,
+) -> None:
     cid = await candidate(ctx)
     await queue(ctx, mail(cid))
-    transport = SmtpTransport("127.0.0.1", free_port(), None, None, starttls=False, timeout=5)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        transport = SmtpTransport("127.0.0.1", port, None, None, starttls=False, timeout=5)
 
-    report = await DeliveryService(ctx, transport).deliver()
+        async def turn_away() -> None:
+            conn, _ = await asyncio.get_running_loop().sock_accept(busy)
+            with conn:
+                conn.sendall(b"421 4.3.2 service not available, closing\r\n")
 
-    assert report == DeliveryReport(retried=1)
+        busy.setblocking(False)
+        turned = asyncio.ensure_future(turn_away())
+        report = await DeliveryService(ctx, transport).deliver()
+        await turned
+
+    assert report == DeliveryReport(waiting=1)
     queued = await only(ctx, cid)
-    assert (queued.status, queued.attempts) == (MailStatus.QUEUED, 1)
-    assert "127.0.0.1" in queued.last_error
+    assert (queued.status, queued.attempts) == (MailStatus.QUEUED, 0)
+    assert "421" in queued.last_error
 
 
 async def test_limit_bounds_one_run_across_batches(ctx: Context, smtp: SmtpServer) -> None:
@@ -309,7 +352,7 @@ async def test_file_transport_reports_an_unwritable_folder_as_temporary(tmp_path
         await FileTransport(blocker / "mail").send(message)
 
 
-async def test_a_server_that_never_answers_times_out_as_temporary() -> None:
+async def test_a_server_that_never_greets_counts_as_unreachable() -> None:
     with socket.socket() as silent:  # accepts connections (backlog) but never greets
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -320,7 +363,7 @@ async def test_a_server_that_never_answers_times_out_as_temporary() -> None:
         message["To"] = RECIPIENT
         message.set_content("本文")
 
-        with pytest.raises(TemporaryFailure, match="timed out"):
+        with pytest.raises(ServerUnreachable, match=r"(?i)timed out"):
             await transport.send(message)
 
 
