@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
@@ -44,6 +45,11 @@ class FixedClock:
     def set(self, moment: datetime) -> None:
         """Set the clock to an aware moment."""
         self._moment = _as_utc(moment)
+
+
+def monotonic() -> float:
+    """Seconds on a clock that never goes back: for how long something took, not when."""
+    return time.perf_counter()
 
 
 @lru_cache(maxsize=256)  # guards ask it for the same "now" many times per request

@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 
 from engine.errors import ConfigError
 from engine.i18n import LOCALES
+from engine.logs import LOG_FORMATS
 
 PREFIX = "MIMAMORI_"
+METRICS_TOKEN_LENGTH = 24
 DEFAULT_DATABASE = "sqlite:///./var/mimamori.db"
 
 
@@ -45,6 +47,20 @@ class Settings:
     """Addresses (or networks) of reverse proxies whose X-Forwarded-For names the client."""
     reload_templates: bool = False
     """Re-read a template when its file changes (development); off, templates load once."""
+    log_format: str = "plain"
+    """``plain`` text lines or ``json`` lines (one object per line) on stderr."""
+    retain_sessions_days: int = 7
+    """Days an ended session (logged out, idle or past its lifetime) is kept before removal."""
+    retain_logins_days: int = 365
+    """Days the audit keeps login records (logins, failures, refusals): a year of inquiries."""
+    retain_mail_days: int = 90
+    """Days a delivered message keeps its body; who, when and the subject stay."""
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    """Client addresses (or networks) that may read /metrics without the metrics token."""
+    metrics_token: str | None = None
+    """A bearer token that lets a scraper from any address read /metrics."""
+    metrics_dir: Path | None = None
+    """Where the web processes of ``mimamori serve --workers N`` share their metrics files."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -68,6 +84,10 @@ class Settings:
             values["smtp_starttls"] = _flag(raw, "smtp_starttls")
         if (raw := _get(env, "reload_templates")) is not None:
             values["reload_templates"] = _flag(raw, "reload_templates")
+        if (raw := _get(env, "log_format")) is not None:
+            if raw.lower() not in LOG_FORMATS:
+                _fail("log_format", raw, f"one of {', '.join(LOG_FORMATS)}")
+            values["log_format"] = raw.lower()
         if (raw := _get(env, "mail_dir")) is not None:
             values["mail_dir"] = Path(raw)
         if (raw := _get(env, "base_url")) is not None:
@@ -86,6 +106,9 @@ class Settings:
             values["session_absolute_hours"] = _whole(
                 raw, "session_absolute_hours", 1, 168, "hours"
             )
+        for name in ("retain_sessions_days", "retain_logins_days", "retain_mail_days"):
+            if (raw := _get(env, name)) is not None:
+                values[name] = _whole(raw, name, 1, 3650, "days")
         if (raw := _get(env, "allowed_hosts")) is not None:
             hosts = tuple(h.strip() for h in raw.split(",") if h.strip())
             if not hosts:
@@ -93,6 +116,15 @@ class Settings:
             values["allowed_hosts"] = hosts
         if (raw := _get(env, "trusted_proxies")) is not None:
             values["trusted_proxies"] = _proxies(raw)
+        if (raw := _get(env, "metrics_allow")) is not None:
+            values["metrics_allow"] = _metrics_allow(raw)
+        if (raw := _get(env, "metrics_token")) is not None:
+            if len(raw) < METRICS_TOKEN_LENGTH or any(c.isspace() for c in raw):
+                # The value is a secret: the message does not repeat it.
+                _fail("metrics_token", "…", f"{METRICS_TOKEN_LENGTH} or more characters, no spaces")
+            values["metrics_token"] = raw
+        if (raw := _get(env, "metrics_dir")) is not None:
+            values["metrics_dir"] = Path(raw)
         if "redis_url" in values and urlsplit(str(values["redis_url"])).scheme not in (
             "redis",
             "rediss",
@@ -163,4 +195,20 @@ def _proxies(raw: str) -> tuple[str, ...]:
             _fail("trusted_proxies", raw, "IP addresses or networks, comma-separated")
     if not found:
         _fail("trusted_proxies", raw, "IP addresses or networks, comma-separated")
+    return found
+
+
+def _metrics_allow(raw: str) -> tuple[str, ...]:
+    """Addresses or networks that may read /metrics; never everyone (0.0.0.0/0, ::/0)."""
+    expected = "IP addresses or networks, comma-separated (not /0: use MIMAMORI_METRICS_TOKEN)"
+    found = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in found:
+        try:
+            network = ip_network(item, strict=False)
+        except ValueError:
+            _fail("metrics_allow", raw, expected)
+        if network.prefixlen == 0:
+            _fail("metrics_allow", raw, expected)
+    if not found:
+        _fail("metrics_allow", raw, expected)
     return found

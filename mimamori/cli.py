@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import click
 
 from engine.clock import SystemClock, local_date
+from engine.logs import logging_config
 from engine.store import migrate
 from engine.store.database import Database
 from mimamori.accounts import token, user
 from mimamori.demo import seed_demo
+from mimamori.metrics_dir import shared_metrics_dir
 from mimamori.runtime import settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
 
@@ -112,14 +115,19 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         "host": host,
         "port": port,
         "log_level": "info",
-        # The client's address (login throttling, audit) comes from X-Forwarded-For
-        # only when the request arrives from one of these proxies.
-        "proxy_headers": True,
-        "forwarded_allow_ips": list(settings.trusted_proxies),
+        # Every process (each of --workers N too) logs in MIMAMORI_LOG_FORMAT; the app
+        # writes its own access line (route template, status, duration, user id, request id).
+        "log_config": logging_config(settings.log_format),
+        "access_log": False,
+        # The app applies X-Forwarded-For (and X-Request-ID) itself, from the trusted
+        # proxies only: it must see the direct peer (web/request_log.py).
+        "proxy_headers": False,
         # SIGTERM: stop accepting, finish the requests in hand (a rolling restart loses none).
         "timeout_graceful_shutdown": GRACEFUL_STOP_SECONDS,
     }
     if workers > 1:
-        uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)
-    else:
-        uvicorn.run(create_app(settings_from_env()), **options)
+        # The processes report as one at /metrics through files in a folder of this run.
+        with shared_metrics_dir(settings.metrics_dir):
+            uvicorn.run("web.app:create_app_from_env", factory=True, workers=workers, **options)
+    else:  # one process: its metrics are in memory, whatever MIMAMORI_METRICS_DIR says
+        uvicorn.run(create_app(replace(settings_from_env(), metrics_dir=None)), **options)

@@ -12,6 +12,7 @@ import click
 
 from engine.config import Settings
 from engine.errors import ConfigError
+from engine.logs import configure_logging
 from engine.store.database import Database, normalise_url
 
 T = TypeVar("T")
@@ -24,7 +25,8 @@ class BadInput(click.ClickException):
 
 
 def settings_from_env() -> Settings:
-    """The settings from the environment; a bad value is a one-line usage error.
+    """The settings from the environment (and the process's logging set up by them);
+    a bad value is a one-line usage error.
 
     The database URL is checked here too (its form, and that its driver is
     installed), so every command refuses it before starting anything.
@@ -37,6 +39,9 @@ def settings_from_env() -> Settings:
         normalise_url(settings.database_url)
     except ConfigError as exc:
         raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
+    # Commands say what they did on stdout; their log shows warnings and errors only
+    # (`serve` and `worker` log at INFO, in the same format).
+    configure_logging(settings.log_format, level="WARNING")
     return settings
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
 from engine.services import DeliveryService
 from engine.services.health import HealthService
 from engine.services.reminders import ReminderService
+from engine.services.retention import RetentionPolicy, RetentionService
 from engine.services.upkeep import send_digests_if_time
 
 DELIVERY_BUCKET_SECONDS = 10
 
+log = logging.getLogger("mimamori.worker")
+
 
 async def scan_due(ctx: dict[str, Any]) -> dict[str, Any]:
     """Turn the reminders due today into queued e-mails, then have them delivered."""
+    started = ctx["mimamori"].clock.now()
     report = await ReminderService(ctx["mimamori"]).scan()
+    await HealthService(ctx["mimamori"]).round_ran(started)  # its duration, for /metrics
     # One id per ten seconds: scans finishing together queue one delivery, and a job
     # orphaned by a killed worker does not hold the id until arq's timeout.
     bucket = int(ctx["mimamori"].clock.now().timestamp() // DELIVERY_BUCKET_SECONDS)
@@ -38,3 +44,13 @@ async def heartbeat(ctx: dict[str, Any]) -> dict[str, Any]:
     """Say in the database that a worker is running (read by /readyz)."""
     await HealthService(ctx["mimamori"]).beat()
     return {"beat": True}
+
+
+async def apply_retention(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Once a day: remove ended sessions, old login records and delivered mail bodies."""
+    policy = RetentionPolicy.from_settings(ctx["settings"])
+    report = await RetentionService(ctx["mimamori"], policy).run_if_due()
+    if report is None:
+        return {"ran": False}
+    log.info("retention: %s", report.summary())
+    return {"ran": True, **asdict(report)}

@@ -13,9 +13,11 @@ from redis.exceptions import RedisError
 
 from engine.clock import JST, Clock
 from engine.config import Settings
+from engine.logs import configure_logging
 from engine.mail.transport import transport_from_settings
 from engine.services import Context
-from tasks.jobs import deliver_outbox, heartbeat, scan_due, send_digests
+from tasks.job_trace import job_started, traced_job
+from tasks.jobs import apply_retention, deliver_outbox, heartbeat, scan_due, send_digests
 from workflows.collaboration import COLLABORATION
 
 EVERY_FIVE_MINUTES = set(range(0, 60, 5))
@@ -37,7 +39,7 @@ def run(settings: Settings, *, burst: bool = False) -> int:
     (the start-up scan and its delivery) and exits, for running from a scheduler
     instead of as a daemon; then an unreachable Redis is an error (exit status 1).
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings.log_format)
     delay = RETRY_FIRST
     while True:
         worker = Worker(**worker_settings(settings, burst=burst))
@@ -88,17 +90,20 @@ def worker_settings(
 
     return {
         # No kept result, so the fixed-id delivery job can be queued again right away.
-        "functions": [func(deliver_outbox, keep_result=0)],
+        "functions": [func(traced_job(deliver_outbox), keep_result=0)],
         "cron_jobs": [
             # unique: one run per tick however many workers; each job is idempotent anyway.
-            cron(scan_due, minute=EVERY_FIVE_MINUTES, run_at_startup=True, unique=True),
-            cron(send_digests, minute={0, 30}, unique=True),
-            cron(deliver_outbox, minute=EVERY_MINUTE, unique=True),
-            cron(heartbeat, minute=EVERY_MINUTE, run_at_startup=True, unique=True),
+            cron(traced_job(scan_due), minute=EVERY_FIVE_MINUTES, run_at_startup=True, unique=True),
+            cron(traced_job(send_digests), minute={0, 30}, unique=True),
+            cron(traced_job(deliver_outbox), minute=EVERY_MINUTE, unique=True),
+            cron(traced_job(heartbeat), minute=EVERY_MINUTE, run_at_startup=True, unique=True),
+            # Daily at night; at start-up too, so a worker stopped at 03:00 misses no day.
+            cron(traced_job(apply_retention), hour=3, minute=17, run_at_startup=True, unique=True),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,
+        "on_job_start": job_started,
         "timezone": JST,
         "job_timeout": JOB_TIMEOUT,
         # SIGTERM stops picking jobs and lets the ones in hand finish (a rolling restart).

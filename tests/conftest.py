@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import uuid
@@ -56,8 +57,11 @@ async def _pg_admin() -> asyncpg.Connection:
 
 
 def _template_name() -> str:
-    # One template per migration head, so checkouts at different heads never fight over it.
-    return f"{TEMPLATE_PREFIX}_{migrate.head_revision()}"
+    # One template per migration head and content, so checkouts at different heads (or two
+    # branches that each wrote their own revision with the same number) never share one.
+    versions = sorted((migrate.SCRIPTS / "versions").glob("*.py"))
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in versions)).hexdigest()
+    return f"{TEMPLATE_PREFIX}_{migrate.head_revision()}_{digest[:10]}"
 
 
 async def _ensure_template() -> str:

@@ -29,7 +29,9 @@ from web.cards import CARD_CACHE_SIZE, card_renderer
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
+from web.metrics import instrument
 from web.redis_probe import redis_client
+from web.request_log import install as install_request_tracing
 from web.retry_reads import RetryReads
 from web.routes import (
     admin,
@@ -119,7 +121,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
     env.globals["csrf_value"] = lambda request: csrf_token_of(request.scope)
     cache_size = 0 if settings.reload_templates else CARD_CACHE_SIZE
     env.globals["card_html"] = card_renderer(env, cache_size)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ROUTES,
             API_ROUTER,
@@ -137,7 +139,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         openapi_config=OPENAPI_CONFIG,
         include_in_schema=False,  # only the API router documents itself
+        # Logging is set up once per process (engine/logs.py), not replaced by litestar's.
+        logging_config=None,
     )
+    return install_request_tracing(instrument(app, settings), settings.trusted_proxies)
 
 
 def create_app_from_env() -> Litestar:

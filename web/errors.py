@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from engine.errors import NotFound, StoreUnavailable
 from engine.i18n import N_
+from web.request_log import request_id_of, route_of
 from web.retry_reads import UNAVAILABLE
 from web.security import CsrfFailed
 
@@ -57,7 +58,13 @@ def _page(request: Request, status: int, message: str = "") -> Response:
         return Response(body, status_code=status, media_type=MediaType.JSON)
     return Template(
         "error.html",
-        context={"status": status, "title": TITLES.get(status, TITLES[500]), "message": message},
+        context={
+            "status": status,
+            "title": TITLES.get(status, TITLES[500]),
+            "message": message,
+            # For support: the same id is in the server's log lines of this request.
+            "request_id": request_id_of(request.scope) if status >= 500 else "",
+        },
         status_code=status,
     )
 
@@ -96,7 +103,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 def unavailable(request: Request, exc: StoreUnavailable) -> Response:
     """503 when the database is out of reach: never a 500 for a blip in infrastructure."""
-    LOG.warning("%s %s: %s", request.method, request.url.path, exc)
+    LOG.warning("%s %s: %s", request.method, route_of(request.scope), exc)
     request.scope[UNAVAILABLE] = True  # type: ignore[literal-required]
     response = _page(request, 503, UNAVAILABLE_MESSAGE)
     response.headers["Retry-After"] = RETRY_AFTER
@@ -105,7 +112,7 @@ def unavailable(request: Request, exc: StoreUnavailable) -> Response:
 
 def server_error(request: Request, exc: Exception) -> Response:
     """500: the traceback goes to the server's log, never to the reader."""
-    LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    LOG.error("%s %s failed", request.method, route_of(request.scope), exc_info=exc)
     return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 

@@ -14,6 +14,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.errors import StoreUnavailable
+from web.request_log import route_of
 
 LOG = logging.getLogger("mimamori.web")
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -40,7 +41,9 @@ class RetryReads(ASGIMiddleware):
             if not first.held_back:
                 return
         LOG.info(
-            "%s %s: the database connection broke; trying once more", scope["method"], scope["path"]
+            "%s %s: the database connection broke; trying once more",
+            scope["method"],
+            route_of(scope),
         )
         scope.pop(UNAVAILABLE, None)  # type: ignore[misc]
         await next_app(scope, first.replay, send)

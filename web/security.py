@@ -23,6 +23,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.domain.access import Session, Viewer
+from web.request_log import note_viewer
 
 SESSION_COOKIE = "mimamori_session"
 ANONYMOUS_CSRF_COOKIE = "mimamori_csrf"
@@ -121,6 +122,7 @@ class SecurityMiddleware(ASGIMiddleware):
                 new_cookies.append(cookie_header(ANONYMOUS_CSRF_COOKIE, token, self.secure))
         scope["user"] = viewer
         scope["auth"] = auth
+        note_viewer(scope)  # the request's log lines carry the user's id from here on
         scope["mimamori_csrf"] = token
         scope["mimamori_cookies"] = new_cookies
         if scope["method"] not in SAFE_METHODS and _needs_csrf(auth, scope["path"]):

@@ -13,6 +13,10 @@ from engine.store.uow import reading, writing
 
 BACKGROUND = "background"
 """The heartbeat of the background rounds: the arq worker's, or a web process's own."""
+ROUND_STARTED = "reminder_round.started"
+ROUND_FINISHED = "reminder_round.finished"
+"""When the last reminder round began and ended, written together as it ends; two heartbeat
+rows rather than a new column, so that /metrics reads a worker's round from the database."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,13 @@ class HealthService:
         """The background work ran now."""
         async with writing(self.ctx.db) as uow:
             await Heartbeats(uow.conn).beat(BACKGROUND, self.ctx.clock.now())
+
+    async def round_ran(self, started: datetime) -> None:
+        """A reminder round that began at ``started`` ended now."""
+        async with writing(self.ctx.db) as uow:
+            beats = Heartbeats(uow.conn)
+            await beats.beat(ROUND_STARTED, started)
+            await beats.beat(ROUND_FINISHED, self.ctx.clock.now())
 
     async def readiness(self) -> Readiness:
         """The database's answer, the last heartbeat and the oldest waiting message."""

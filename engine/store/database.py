@@ -111,6 +111,11 @@ class Database:
         async with self.read() as conn:
             await conn.exec_driver_sql("SELECT 1")
 
+    def connections_in_use(self) -> int:
+        """How many of this process's pooled connections are handed out now (for /metrics)."""
+        checked_out = getattr(self.engine.pool, "checkedout", None)  # a NullPool keeps no count
+        return checked_out() if checked_out is not None else 0
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

@@ -34,6 +34,8 @@ STAFF_EDIT = _row(LOGIN, DENIED, OK, OK, DENIED)
 MANAGERS = _row(LOGIN, DENIED, OK, DENIED, DENIED)
 ADMINS = _row(LOGIN, OK, DENIED, DENIED, DENIED)
 PARTNERS = _row(LOGIN, DENIED, DENIED, DENIED, OK)
+# Not for any session: loopback, listed addresses or the metrics token (tests/web/test_metrics.py).
+HIDDEN = _row(*["HTTP 404"] * 5)
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/"): PUBLIC,
@@ -41,6 +43,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/calendar/{token:str}/due.ics"): PUBLIC,  # the token is the credential
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): HIDDEN,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): ANYONE_LOGGED_IN,

@@ -35,6 +35,7 @@ from engine.i18n import N_
 from web.api.language import api_locale, text
 from web.api.schemas import ApiError, Unmet
 from web.errors import LOG, RETRY_AFTER
+from web.request_log import route_of
 from web.retry_reads import UNAVAILABLE
 from web.security import CsrfFailed
 
@@ -162,12 +163,13 @@ def _http_error(request: Request, exc: HTTPException) -> Response[ApiError]:
     return _server_error(request, exc)
 
 
-def _server_error(request: Request, _: Exception) -> Response[ApiError]:
+def _server_error(request: Request, exc: Exception) -> Response[ApiError]:
+    LOG.error("%s %s failed", request.method, route_of(request.scope), exc_info=exc)
     return error_response(request, 500, "server_error")
 
 
 def _unavailable(request: Request, exc: StoreUnavailable) -> Response[ApiError]:
-    LOG.warning("%s %s: %s", request.method, request.url.path, exc)
+    LOG.warning("%s %s: %s", request.method, route_of(request.scope), exc)
     request.scope[UNAVAILABLE] = True  # type: ignore[literal-required]
     return error_response(request, 503, "unavailable", headers={"Retry-After": RETRY_AFTER})
 

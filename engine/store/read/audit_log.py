@@ -47,6 +47,8 @@ class AuditEntry:
     actor_name: str
     actor_email: str | None
     detail: dict[str, Any]
+    request_id: str | None = None
+    """The web request (X-Request-ID) or job (``job:<id>``) that wrote the entry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ def _trail() -> Any:
         cast(null(), String).label("from_state"),
         cast(null(), String).label("to_state"),
         cast(null(), Text).label("comment"),
+        audit_log.c.request_id,
     )
     moved = select(
         history.c.at,
@@ -87,6 +90,7 @@ def _trail() -> Any:
         history.c.source.label("from_state"),
         history.c.dest.label("to_state"),
         history.c.comment,
+        history.c.request_id,
     )
     return union_all(logged, moved).subquery("trail")
 
@@ -141,4 +145,5 @@ def _entry(row: Any) -> AuditEntry:
         actor_name=row.user_name or name,
         actor_email=row.user_email,
         detail=detail,
+        request_id=row.request_id,
     )

@@ -50,11 +50,6 @@ class Sessions:
         result = await self.conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
         return result.rowcount
 
-    async def delete_idle_since(self, before: datetime) -> int:
-        """Remove sessions unused since ``before`` (housekeeping)."""
-        result = await self.conn.execute(delete(sessions).where(sessions.c.seen_at < before))
-        return result.rowcount
-
 
 class Tokens:
     """API tokens, stored as SHA-256 hashes."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.users import Actor
 from engine.store.tables import audit_log
+from engine.tracing import current_request_id
 
 
 class Audit:
@@ -28,7 +29,7 @@ class Audit:
         entity_id: int | None,
         **detail: Any,
     ) -> None:
-        """Append one entry."""
+        """Append one entry, with the id of the request (or job) in hand."""
         await self.conn.execute(
             insert(audit_log).values(
                 at=at,
@@ -37,6 +38,7 @@ class Audit:
                 entity=entity,
                 entity_id=entity_id,
                 detail={"actor": actor.name, **detail},
+                request_id=current_request_id(),
             )
         )
 

@@ -16,6 +16,7 @@ from engine.errors import NotFound, VersionConflict
 from engine.store.repositories.inserts import insert_ignoring_duplicates
 from engine.store.repositories.scoping import visible
 from engine.store.tables import collaborations, due_items, history
+from engine.tracing import current_request_id
 
 # Statements on the path of every move, built once: building one costs ~0.1 ms.
 MOVE = (
@@ -170,6 +171,7 @@ class Collaborations:
                 "dest": entry.dest,
                 "comment": entry.comment,
                 "checks": [{"guard": g, "unmet": list(codes)} for g, codes in entry.checks],
+                "request_id": current_request_id(),
             },
         )
 

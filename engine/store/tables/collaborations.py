@@ -65,6 +65,7 @@ history = Table(
     Column("dest", String(20), nullable=False),
     Column("comment", Text, nullable=False, server_default=""),
     Column("checks", JSON, nullable=False),
+    Column("request_id", String(100), nullable=True),  # as audit_log.request_id
     # One entry per version: a second writer of the same version fails here too.
     UniqueConstraint("collaboration_id", "version", name="uq_history_collaboration_version"),
 )

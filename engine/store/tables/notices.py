@@ -33,6 +33,8 @@ audit_log = Table(
     Column("entity", String(40), nullable=False),
     Column("entity_id", Integer, nullable=True),
     Column("detail", JSON, nullable=False),
+    # The web request (X-Request-ID) or job (job:<id>) that wrote it; none from the CLI.
+    Column("request_id", String(100), nullable=True),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )

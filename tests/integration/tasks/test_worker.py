@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 import redis.asyncio as redis
 from arq import Worker
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.domain.mail import Mail, MailKind, MailStatus
+from engine.domain.users import SYSTEM
 from engine.store.database import Database
-from engine.store.tables import outbox
+from engine.store.tables import audit_log, outbox
 from engine.store.uow import reading, writing
 from tasks.worker import worker_settings
 from tests.conftest import REDIS_URL, require_service
@@ -151,3 +152,17 @@ async def _wait_for_status(db: Database, status: MailStatus, seconds: float = 30
                 return
         await asyncio.sleep(0.1)
     raise AssertionError(f"no outbox message reached {status} within {seconds} s")
+
+
+async def test_the_worker_applies_retention_at_start_and_once_a_day(ctx, smtp, redis_url):
+    async with writing(ctx.db) as uow:
+        await uow.audit.record(
+            REMINDER_DAY - timedelta(days=400), SYSTEM, "auth.login", "user", None, client="x"
+        )
+
+    await _run(_worker(ctx.db, smtp, redis_url))
+    await _run(_worker(ctx.db, smtp, redis_url))  # the same day: nothing runs twice
+
+    async with reading(ctx.db) as uow:
+        actions = list((await uow.conn.execute(select(audit_log.c.action))).scalars())
+    assert actions == ["retention.run"]

@@ -13,9 +13,7 @@ from engine.services.accounts import (
     MAX_FAILURES_PER_CLIENT,
     AccountService,
     SessionPolicy,
-    digest,
 )
-from engine.services.upkeep import forget_stale_logins
 from engine.store.sessions import DatabaseSessions
 
 PASSWORD = "Kusunoki-2026!"
@@ -93,14 +91,6 @@ async def test_tokens_resolve_until_the_user_is_disabled(accounts):
     assert await accounts.resolve_token(token + "x") is None
     await accounts.set_active(user.id, False, SYSTEM)
     assert await accounts.resolve_token(token) is None
-
-
-async def test_housekeeping_forgets_long_dead_sessions(ctx, clock, accounts):
-    await _user(accounts)
-    done = await accounts.login("sato@midori.example.jp", PASSWORD, "10.0.0.1")
-    clock.advance(days=9)
-    await forget_stale_logins(ctx)
-    assert await accounts.sessions.get(digest(done.cookie)) is None
 
 
 async def test_the_last_active_administrator_can_be_neither_disabled_nor_demoted(accounts):
