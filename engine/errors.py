@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from engine.i18n import N_
+
 if TYPE_CHECKING:
     from engine.workflow.verdict import Requirement
 
@@ -45,6 +47,18 @@ class InvalidInput(EngineError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
+
+
+class DuplicatePartner(InvalidInput):
+    """A partner with the same normalised name is already in the network's list.
+
+    ``matches`` are (id, name) pairs, for a link to each; saving anyway needs a
+    confirmation.
+    """
+
+    def __init__(self, matches: list[tuple[int, str]]) -> None:
+        super().__init__({"name": N_("A partner with a similar name is already registered.")})
+        self.matches = matches
 
 
 class ConfigError(EngineError):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from engine.calendar import first_day_after_range, in_month_day_range
+from engine.domain.names import name_key
 from engine.domain.validation import Errors
 from engine.i18n import N_
 
@@ -68,6 +70,8 @@ class BusySeason:
 
 
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ・ー]+")
+WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +97,40 @@ class Partner:
     contacts: tuple[Contact, ...] = ()
     busy_seasons: tuple[BusySeason, ...] = field(default=())
     version: int = 1
+    kana: str = ""
+    """The reading (よみがな), for sorting and search."""
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+
+    @property
+    def key(self) -> str:
+        """The normalised name that duplicate detection compares."""
+        return name_key(self.name)
 
     def validate(self) -> None:
-        """Raise InvalidInput for a missing name or area or a bad busy season."""
+        """Raise InvalidInput for a missing name or area, a bad field or busy season."""
         errors = Errors()
         errors.text("name", self.name, limit=200)
+        if self.name.strip() and not self.key:
+            errors.add("name", N_("Give the organisation's name, not only its legal form."))
         errors.text("area", self.area, limit=100)
         errors.text("note", self.note, required=False)
+        errors.text("address", self.address, required=False, limit=300)
+        if self.kana and not KANA.fullmatch(self.kana):
+            errors.add("kana", N_("Write the reading in hiragana or katakana."))
+        errors.text("kana", self.kana, required=False, limit=200)
+        errors.phone("phone", self.phone)
+        if self.website and not WEBSITE.fullmatch(self.website):
+            errors.add("website", N_("Give the address of a website, starting with https://."))
+        errors.text("website", self.website, required=False, limit=300)
         if self.industry not in Industry.__members__.values():
             errors.add("industry", N_("Choose an industry from the list."))
         for i, contact in enumerate(self.contacts):
             errors.text(f"contacts.{i}.name", contact.name, limit=100)
+            errors.text(f"contacts.{i}.title", contact.title, required=False, limit=100)
+            errors.email(f"contacts.{i}.email", contact.email)
+            errors.phone(f"contacts.{i}.phone", contact.phone)
         for i, season in enumerate(self.busy_seasons):
             season.validate_into(errors, f"busy_seasons.{i}.")
         errors.raise_if_any()

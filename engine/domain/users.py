@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.domain.validation import Errors
 from engine.i18n import LOCALES, N_
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Role(StrEnum):
@@ -38,8 +35,7 @@ class User:
         """Raise InvalidInput for a malformed e-mail, a blank name, an unknown role or locale,
         or a partner organisation given to staff (or missing for a partner user)."""
         errors = Errors()
-        if not EMAIL.match(self.email or "") or len(self.email) > 254:
-            errors.add("email", N_("Enter a valid e-mail address."))
+        errors.email("email", self.email or "", required=True)
         errors.text("name", self.name, limit=100)
         if self.role not in Role.__members__.values():
             errors.add("role", N_("Choose a role from the list."))

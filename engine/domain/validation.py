@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from engine.errors import InvalidInput
@@ -10,6 +11,9 @@ from engine.i18n import N_
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("This text is too long.")
 FUTURE = N_("This date is in the future.")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Digits with the separators people write: 03-1234-5678, (0120) 12-3456, +81 3 1234 5678.
+PHONE = re.compile(r"^\+?[0-9()\- ]{6,30}$")
 
 
 class Errors:
@@ -28,6 +32,19 @@ class Errors:
             self.add(field, REQUIRED)
         elif value and len(value) > limit:
             self.add(field, TOO_LONG)
+
+    def email(self, field: str, value: str, *, required: bool = False) -> None:
+        """Check an e-mail address (empty is fine unless required)."""
+        if not value:
+            if required:
+                self.add(field, REQUIRED)
+        elif not EMAIL.match(value) or len(value) > 254:
+            self.add(field, N_("Enter a valid e-mail address."))
+
+    def phone(self, field: str, value: str) -> None:
+        """Check an optional telephone number, written with the usual separators."""
+        if value and not PHONE.match(value):
+            self.add(field, N_("Enter a telephone number: digits, hyphens and brackets."))
 
     def rating(self, field: str, value: int | None) -> None:
         """Check a 1-5 rating."""

@@ -47,7 +47,7 @@ class CollaborationService:
         """Register a new partner and open its candidate collaboration, both or neither."""
         partner.validate()
         async with writing(self.ctx.db) as uow:
-            saved = await register_partner(uow, partner, actor, self.ctx.clock.now())
+            saved = await register_partner(uow, partner, actor, self.ctx.clock.now(), network_id)
             assert saved.id is not None
             return saved, await self._open(uow, network_id, saved.id, actor, None)
 
@@ -65,6 +65,7 @@ class CollaborationService:
             raise InvalidInput(
                 {"partner_id": N_("This partner is already in this network's pipeline.")}
             )
+        await uow.partners.link(network_id, partner_id)
         record = await uow.collaborations.add(
             Collaboration(
                 id=None,

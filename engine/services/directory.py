@@ -7,7 +7,7 @@ from datetime import datetime
 from engine.domain.network import Network
 from engine.domain.partner import Partner
 from engine.domain.users import Actor, User
-from engine.errors import InvalidInput
+from engine.errors import DuplicatePartner, InvalidInput
 from engine.i18n import N_
 from engine.services.context import Context, refresh_due_items
 from engine.store.repositories.members import Members
@@ -65,23 +65,27 @@ class DirectoryService:
         async with reading(self.ctx.db) as uow:
             return await uow.networks.all()
 
-    async def add_partner(self, partner: Partner, actor: Actor) -> Partner:
-        """Register a partner organisation."""
+    async def add_partner(
+        self,
+        partner: Partner,
+        actor: Actor,
+        network_id: int | None = None,
+        *,
+        despite_similar: bool = False,
+    ) -> Partner:
+        """Register a partner organisation, in a network's list when one is given."""
         partner.validate()
+        now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            return await register_partner(uow, partner, actor, self.ctx.clock.now())
+            return await register_partner(
+                uow, partner, actor, now, network_id, despite_similar=despite_similar
+            )
 
     async def update_partner(self, partner: Partner, actor: Actor) -> Partner:
         """Change a partner's details, contacts and busy seasons, checking its version."""
         partner.validate()
-        now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            existing = await uow.partners.id_by_name(partner.name.strip())
-            if existing is not None and existing != partner.id:
-                raise InvalidInput({"name": N_("A partner with this name already exists.")})
-            saved = await uow.partners.update(partner)
-            await uow.audit.record(now, actor, "partner.update", "partner", saved.id)
-        return saved
+            return await save_partner(uow, partner, actor, self.ctx.clock.now())
 
     async def partner(self, partner_id: int) -> Partner:
         """One partner."""
@@ -114,11 +118,35 @@ class DirectoryService:
 
 
 async def register_partner(
-    uow: UnitOfWork, partner: Partner, actor: Actor, now: datetime
+    uow: UnitOfWork,
+    partner: Partner,
+    actor: Actor,
+    now: datetime,
+    network_id: int | None = None,
+    *,
+    despite_similar: bool = False,
 ) -> Partner:
-    """Store a validated new partner, unique by name, with its audit entry, in ``uow``."""
-    if await uow.partners.id_by_name(partner.name.strip()) is not None:
-        raise InvalidInput({"name": N_("A partner with this name already exists.")})
+    """Store a validated new partner with its audit entry, in a network's list if given.
+
+    A partner of the same normalised name already in that list raises
+    DuplicatePartner, unless the person confirmed it is another organisation.
+    """
+    if network_id is not None:
+        await uow.networks.get(network_id)
+        similar = await uow.partners.same_name_in(partner.key, (network_id,))
+        if similar and not despite_similar:
+            raise DuplicatePartner(similar)
     saved = await uow.partners.add(partner)
-    await uow.audit.record(now, actor, "partner.create", "partner", saved.id)
+    assert saved.id is not None
+    detail = {} if network_id is None else {"network_id": network_id}
+    await uow.audit.record(now, actor, "partner.create", "partner", saved.id, **detail)
+    if network_id is not None:
+        await uow.partners.link(network_id, saved.id)
+    return saved
+
+
+async def save_partner(uow: UnitOfWork, partner: Partner, actor: Actor, now: datetime) -> Partner:
+    """Store a validated change to a partner, checking its version, with its audit entry."""
+    saved = await uow.partners.update(partner)
+    await uow.audit.record(now, actor, "partner.update", "partner", saved.id)
     return saved

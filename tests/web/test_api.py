@@ -298,10 +298,18 @@ async def test_a_partner_for_another_network_or_with_bad_fields_is_refused(clien
     assert blank.json()["fields"] == {"name": "この項目は必須です。"}
     taken = await client.post(
         "/api/partners",
+        json={**NEW_PARTNER, "name": "（株）みどり 信用金庫", "network_id": world.networks["midori"]},
+        headers=headers,
+    )
+    assert taken.status_code == 422
+    assert taken.json()["fields"] == {"name": "似た名前の事業者がすでに登録されています。"}
+    # Another network's list is not looked into: its partners' names are not revealed.
+    elsewhere = await client.post(
+        "/api/partners",
         json={**NEW_PARTNER, "name": "あおば運輸", "network_id": world.networks["midori"]},
         headers=headers,
     )
-    assert taken.status_code == 422 and "name" in taken.json()["fields"]
+    assert elsewhere.status_code == 201
     admin = await client.post(
         "/api/partners",
         json={**NEW_PARTNER, "network_id": world.networks["midori"]},
@@ -309,7 +317,7 @@ async def test_a_partner_for_another_network_or_with_bad_fields_is_refused(clien
     )
     assert admin.status_code == 403
     listed = await client.get("/api/partners", headers=await bearer(client, world, "admin"))
-    assert listed.json()["total"] == 3  # nothing was stored
+    assert listed.json()["total"] == 4  # nothing was stored but midori's own あおば運輸
 
 
 # --- opening collaborations -------------------------------------------------------------------

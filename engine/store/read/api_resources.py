@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, exists, func, select, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, func, select
 
 from engine.domain.access import Scope
 from engine.errors import NotFound
 from engine.store.database import Database
-from engine.store.repositories.scoping import visible
+from engine.store.repositories.scoping import partner_visible, visible
 from engine.store.tables import activities, collaborations, memberships, networks, partners, users
 
 T = TypeVar("T")
@@ -141,24 +140,11 @@ async def collaboration(db: Database, scope: Scope, collaboration_id: int) -> Co
     return CollaborationRow(**row._mapping)
 
 
-def _partner_visible(scope: Scope) -> ColumnElement[bool]:
-    """Partners with a collaboration ``scope`` may see (a partner user: their own organisation)."""
-    if scope.everything:
-        return true()
-    if scope.partner_id is not None:
-        return partners.c.id == scope.partner_id
-    return exists(
-        select(collaborations.c.id).where(
-            collaborations.c.partner_id == partners.c.id, visible(scope)
-        )
-    )
-
-
 async def partner_page(
     db: Database, scope: Scope, *, limit: int = 50, offset: int = 0
 ) -> Page[PartnerRow]:
     """The partners ``scope`` may see, by name, one page of them."""
-    where = _partner_visible(scope)
+    where = partner_visible(scope)
     query = (
         select(
             partners.c.id, partners.c.name, partners.c.industry, partners.c.area, partners.c.version
@@ -177,7 +163,7 @@ async def partner_page(
 
 async def check_partner_visible(db: Database, scope: Scope, partner_id: int) -> None:
     """Raise NotFound unless the partner exists and ``scope`` may see it."""
-    query = select(partners.c.id).where(partners.c.id == partner_id, _partner_visible(scope))
+    query = select(partners.c.id).where(partners.c.id == partner_id, partner_visible(scope))
     async with db.read() as conn:
         if (await conn.execute(query)).first() is None:
             raise NotFound("partner", partner_id)

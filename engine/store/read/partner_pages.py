@@ -12,7 +12,7 @@ from engine.domain.access import Scope
 from engine.domain.partner import Partner
 from engine.errors import NotFound
 from engine.store.database import Database
-from engine.store.repositories.scoping import visible
+from engine.store.repositories.scoping import partner_visible, visible
 from engine.store.tables import collaborations, networks, partners, users
 from engine.store.uow import reading
 
@@ -30,23 +30,22 @@ class PartnerRow:
 
 def _partners_query(scope: Scope) -> Select[Any]:
     count = func.count(collaborations.c.id)
-    query = (
+    return (
         select(partners.c.id, partners.c.name, partners.c.industry, partners.c.area)
         .add_columns(count.label("collaborations"))
         .outerjoin(
             collaborations,
             and_(collaborations.c.partner_id == partners.c.id, visible(scope)),
         )
+        .where(partner_visible(scope))
         .group_by(partners.c.id, partners.c.name, partners.c.industry, partners.c.area)
     )
-    # Administrators see every partner; others only those they work with.
-    return query if scope.everything else query.having(count > 0)
 
 
 async def partner_list(
     db: Database, scope: Scope, *, search: str = "", industry: str = "", area: str = ""
 ) -> list[PartnerRow]:
-    """Partners with a collaboration in ``scope``, by name, narrowed by the filters given."""
+    """Partners in ``scope``'s lists, by name, narrowed by the filters given."""
     query = _partners_query(scope).order_by(partners.c.name, partners.c.id)
     if search.strip():
         query = query.where(partners.c.name.icontains(search.strip(), autoescape=True))
@@ -83,7 +82,7 @@ async def partner_page(
 ) -> tuple[Partner, list[PartnerCollaboration]]:
     """A partner and its collaborations inside ``scope``.
 
-    A partner the viewer has no collaboration with is not found, like a missing
+    A partner outside the viewer's networks' lists is not found, like a missing
     one; administrators see every partner.
     """
     query = (
@@ -101,8 +100,9 @@ async def partner_page(
         .where(collaborations.c.partner_id == partner_id, visible(scope))
         .order_by(networks.c.name, collaborations.c.id)
     )
+    listed = select(partners.c.id).where(partners.c.id == partner_id, partner_visible(scope))
     async with reading(db) as uow:
-        rows = [PartnerCollaboration(**row._mapping) for row in await uow.conn.execute(query)]
-        if not rows and not scope.everything:
+        if (await uow.conn.execute(listed)).first() is None:
             raise NotFound("partner", partner_id)
+        rows = [PartnerCollaboration(**row._mapping) for row in await uow.conn.execute(query)]
         return await uow.partners.get(partner_id), rows

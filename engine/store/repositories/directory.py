@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,14 @@ from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.domain.users import User
 from engine.errors import NotFound
 from engine.store.repositories.versioned import save_versioned
-from engine.store.tables import busy_seasons, contacts, networks, partners, users
+from engine.store.tables import (
+    busy_seasons,
+    contacts,
+    network_partners,
+    networks,
+    partners,
+    users,
+)
 
 
 def network_from(row: Row[Any]) -> Network:
@@ -176,7 +183,48 @@ class Partners:
                 for s in season_rows
             ),
             version=row["version"],
+            kana=row["kana"],
+            address=row["address"],
+            phone=row["phone"],
+            website=row["website"],
         )
+
+    async def link(self, network_id: int, partner_id: int) -> bool:
+        """Put a partner in a network's list; False if it was there already."""
+        there = await self.conn.execute(
+            select(network_partners.c.partner_id).where(
+                network_partners.c.network_id == network_id,
+                network_partners.c.partner_id == partner_id,
+            )
+        )
+        if there.first() is not None:
+            return False
+        values = {"network_id": network_id, "partner_id": partner_id}
+        await self.conn.execute(insert(network_partners).values(**values))
+        return True
+
+    async def networks_of(self, partner_id: int) -> set[int]:
+        """The networks whose list holds this partner."""
+        query = select(network_partners.c.network_id).where(
+            network_partners.c.partner_id == partner_id
+        )
+        return set((await self.conn.execute(query)).scalars())
+
+    async def same_name_in(self, key: str, network_ids: Iterable[int]) -> list[tuple[int, str]]:
+        """(id, name) of the partners in these networks' lists whose name has this key."""
+        query = (
+            select(partners.c.id, partners.c.name)
+            .where(
+                partners.c.name_key == key,
+                partners.c.id.in_(
+                    select(network_partners.c.partner_id).where(
+                        network_partners.c.network_id.in_(sorted(network_ids))
+                    )
+                ),
+            )
+            .order_by(partners.c.id)
+        )
+        return [(row.id, row.name) for row in await self.conn.execute(query)]
 
     async def id_by_name(self, name: str) -> int | None:
         """The id of the partner with this exact name."""
@@ -188,8 +236,13 @@ class Partners:
 def _partner_values(partner: Partner) -> dict[str, Any]:
     return {
         "name": partner.name.strip(),
+        "name_key": partner.key,
+        "kana": partner.kana.strip(),
         "industry": str(partner.industry),
         "area": partner.area.strip(),
+        "address": partner.address.strip(),
+        "phone": partner.phone.strip(),
+        "website": partner.website.strip(),
         "note": partner.note,
     }
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Table, bindparam, false, true
+from sqlalchemy import Table, bindparam, exists, false, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.access import Scope
-from engine.store.tables import collaborations
+from engine.store.tables import collaborations, network_partners, partners
 
 EVERYTHING_KIND = "everything"
 PARTNER_KIND = "partner"
@@ -61,3 +61,18 @@ def visible(scope: Scope, table: Table = collaborations) -> ColumnElement[bool]:
     if kind == NETWORKS_KIND:
         return table.c.network_id.in_(sorted(scope.network_ids))
     return true() if kind == EVERYTHING_KIND else false()
+
+
+def partner_visible(scope: Scope) -> ColumnElement[bool]:
+    """Partners ``scope`` may see: those in its networks' lists (a partner user: their own)."""
+    kind = scope_kind(scope)
+    if kind == EVERYTHING_KIND:
+        return true()
+    if kind == PARTNER_KIND:
+        return partners.c.id == scope.partner_id
+    if kind == NOTHING_KIND:
+        return false()
+    listed = select(network_partners.c.partner_id).where(
+        network_partners.c.partner_id == partners.c.id, visible(scope, network_partners)
+    )
+    return exists(listed)

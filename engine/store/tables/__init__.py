@@ -17,7 +17,13 @@ from engine.store.tables.collaborations import (
     renewals,
     scorecards,
 )
-from engine.store.tables.directory import busy_seasons, contacts, networks, partners
+from engine.store.tables.directory import (
+    busy_seasons,
+    contacts,
+    network_partners,
+    networks,
+    partners,
+)
 from engine.store.tables.notices import audit_log, due_items, heartbeats, outbox
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "memberships",
     "memoranda",
     "metadata",
+    "network_partners",
     "networks",
     "outbox",
     "partners",

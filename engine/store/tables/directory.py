@@ -37,11 +37,28 @@ partners = Table(
     "partners",
     metadata,
     id_column(),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    # engine.domain.names.name_key(name): what duplicate detection and imports compare.
+    Column("name_key", String(200), nullable=False, index=True),
+    Column("kana", String(200), nullable=False, server_default=""),
     Column("industry", String(30), nullable=False, index=True),
     Column("area", String(100), nullable=False, index=True),
+    Column("address", String(300), nullable=False, server_default=""),
+    Column("phone", String(30), nullable=False, server_default=""),
+    Column("website", String(300), nullable=False, server_default=""),
     Column("note", Text, nullable=False, server_default=""),
     version_column(),
+)
+
+# Which networks hold a partner in their list: the partners a network's staff see
+# and may edit, with or without a collaboration yet. Two networks working with one
+# company share its row.
+network_partners = Table(
+    "network_partners",
+    metadata,
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", Integer, ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_network_partners_partner_id", "partner_id"),
 )
 
 contacts = Table(

@@ -76,3 +76,24 @@ async def test_upgrading_a_populated_0001_database_keeps_reminders_and_owners(db
     assert [(r[0], str(r[1])) for r in after] == [(r[0], str(r[1])) for r in before]
     assert all(str(r[2]) == str(r[1]) for r in after)
     assert [(m[0], m[1]) for m in members] == [(owner.id, file.collaboration.network_id)]
+
+
+async def test_upgrading_to_partner_lists_puts_each_partner_in_its_networks_lists(db, clock):
+    from engine.services import Context
+    from tests.integration import builders
+    from workflows.collaboration import COLLABORATION
+
+    ctx = Context(db=db, workflow=COLLABORATION, clock=clock)
+    cid = await builders.candidate(ctx, "株式会社 みどり商店")
+    await migrate.downgrade(db, "0006")
+    await migrate.upgrade(db)
+    async with db.read() as conn:
+        keys = list(await conn.exec_driver_sql("SELECT name, name_key FROM partners"))
+        lists = list(
+            await conn.exec_driver_sql("SELECT network_id, partner_id FROM network_partners")
+        )
+        wanted = list(
+            await conn.exec_driver_sql("SELECT network_id, partner_id FROM collaborations")
+        )
+    assert [tuple(k) for k in keys] == [("株式会社 みどり商店", "みどり商店")]
+    assert [tuple(r) for r in lists] == [tuple(r) for r in wanted] and cid
