@@ -13,7 +13,8 @@ class Permission(StrEnum):
     """Things a route or a service call needs; each role holds a fixed set."""
 
     VIEW_PIPELINE = "view_pipeline"  # the board, collaboration and partner pages
-    EDIT = "edit"  # log records, edit partners, add candidates
+    EDIT = "edit"  # log records, add candidates
+    EDIT_PARTNERS = "edit_partners"  # register and edit partner organisations
     MOVE = "move"  # fire lifecycle events
     APPROVE = "approve"  # the manager's approval before memo signing and renewal
     ADMINISTER = "administer"  # users, networks, timing settings, the audit log
@@ -21,12 +22,17 @@ class Permission(StrEnum):
     REPORT = "report"  # KPI figures and comments on one's own collaborations
 
 
-STAFF_WORK = frozenset({Permission.VIEW_PIPELINE, Permission.EDIT, Permission.MOVE})
+STAFF_WORK = frozenset(
+    {Permission.VIEW_PIPELINE, Permission.EDIT, Permission.EDIT_PARTNERS, Permission.MOVE}
+)
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     # Administrators run the system and read every network; they do not take
     # pipeline decisions, which belong to the municipalities' own staff.
-    Role.ADMIN: frozenset({Permission.VIEW_PIPELINE, Permission.ADMINISTER}),
+    # The directory of partners is theirs to keep tidy too.
+    Role.ADMIN: frozenset(
+        {Permission.VIEW_PIPELINE, Permission.EDIT_PARTNERS, Permission.ADMINISTER}
+    ),
     Role.MANAGER: STAFF_WORK | {Permission.APPROVE},
     Role.COORDINATOR: STAFF_WORK,
     Role.PARTNER: frozenset({Permission.PORTAL, Permission.REPORT}),

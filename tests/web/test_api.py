@@ -298,7 +298,11 @@ async def test_a_partner_for_another_network_or_with_bad_fields_is_refused(clien
     assert blank.json()["fields"] == {"name": "この項目は必須です。"}
     taken = await client.post(
         "/api/partners",
-        json={**NEW_PARTNER, "name": "（株）みどり 信用金庫", "network_id": world.networks["midori"]},
+        json={
+            **NEW_PARTNER,
+            "name": "（株）みどり 信用金庫",
+            "network_id": world.networks["midori"],
+        },
         headers=headers,
     )
     assert taken.status_code == 422

@@ -58,6 +58,11 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/collaborations/{collaboration_id:int}"): STAFF_VIEW,
     ("GET", "/partners"): STAFF_VIEW,
     ("GET", "/partners/{partner_id:int}"): STAFF_VIEW,
+    ("GET", "/partners/new"): STAFF_VIEW,  # administrators keep the directory too
+    ("POST", "/partners"): STAFF_VIEW,
+    ("GET", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
+    ("POST", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
+    ("POST", "/partners/{partner_id:int}/candidates"): STAFF_EDIT,
     ("GET", "/compare"): STAFF_VIEW,
     ("GET", "/board/columns/{stage:str}"): STAFF_VIEW,
     ("GET", "/board/cards/{collaboration_id:int}"): STAFF_VIEW,

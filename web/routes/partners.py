@@ -17,7 +17,7 @@ from engine.domain.access import Permission, Viewer
 from engine.domain.collaboration import FACE_TO_FACE, CollaborationFile
 from engine.domain.partner import INDUSTRY_LABELS, Industry
 from engine.i18n import N_
-from engine.services import CollaborationService
+from engine.services import CollaborationService, DirectoryService
 from engine.store.read import partner_pages, pipeline
 from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
@@ -70,21 +70,51 @@ async def partner_list(
 
 
 @get("/partners/{partner_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
-async def partner_page(state: State, viewer: CurrentViewer, partner_id: FromPath[int]) -> Template:
+async def partner_page(
+    state: State, viewer: CurrentViewer, partner_id: FromPath[int], saved: FromQuery[str] = ""
+) -> Template:
     """A partner's details, contacts, busy seasons and the collaborations the viewer may see."""
+    return await partner_template(state, viewer, partner_id, saved=saved)
+
+
+async def partner_template(
+    state: State, viewer: Viewer, partner_id: int, *, saved: str = "", error: str = ""
+) -> Template:
+    """The partner page, with a notice of what was just saved or why a candidate was refused."""
     partner, collaborations = await partner_pages.partner_page(
         state.ctx.db, viewer.scope, partner_id
+    )
+    taken = {row.network_id for row in collaborations}
+    openable = (
+        []
+        if not viewer.can(Permission.EDIT)
+        else [
+            n
+            for n in await DirectoryService(state.ctx).networks()
+            if n.id in viewer.network_ids and n.id not in taken
+        ]
     )
     return Template(
         "partner.html",
         context={
             "partner": partner,
             "collaborations": collaborations,
+            "openable": openable,
+            "saved": saved if saved in SAVED_NOTICES else "",
+            "saved_notices": SAVED_NOTICES,
+            "error": error,
             "industry_labels": INDUSTRY_LABELS,
             "stage_labels": STAGE_LABELS,
             "month_day": month_day,
         },
+        status_code=422 if error else 200,
     )
+
+
+SAVED_NOTICES = {
+    "created": N_("The partner was registered."),
+    "updated": N_("Saved."),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ class PartnerCollaboration:
     """One of a partner's collaborations as its page lists it."""
 
     id: int
+    network_id: int
     network_name: str
     state: str
     owner_name: str | None
@@ -88,6 +89,7 @@ async def partner_page(
     query = (
         select(
             collaborations.c.id,
+            collaborations.c.network_id,
             networks.c.name.label("network_name"),
             collaborations.c.state,
             users.c.name.label("owner_name"),
