@@ -85,7 +85,7 @@ async def test_upgrading_to_partner_lists_puts_each_partner_in_its_networks_list
 
     ctx = Context(db=db, workflow=COLLABORATION, clock=clock)
     cid = await builders.candidate(ctx, "株式会社 みどり商店")
-    await migrate.downgrade(db, "0006")
+    await migrate.downgrade(db, "0007")
     await migrate.upgrade(db)
     async with db.read() as conn:
         keys = list(await conn.exec_driver_sql("SELECT name, name_key FROM partners"))

@@ -1,7 +1,7 @@
 """partner directory: networks' partner lists, name keys, reading, address, phone, website
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 12:40:00
 
 A network's staff register partners before any collaboration exists (a list
@@ -17,8 +17,8 @@ from alembic import op
 
 from engine.domain.names import name_key
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
