@@ -14,8 +14,11 @@ from engine.errors import InvalidInput
 from engine.i18n import N_
 from engine.services.context import Context, refresh_due_items
 from engine.services.directory import register_partner
+from engine.store.repositories.members import Members
 from engine.store.uow import UnitOfWork, reading, writing
 from engine.workflow import Firing, Option, fire
+
+NOT_STAFF = N_("Choose an active coordinator or manager of this network.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +45,15 @@ class CollaborationService:
             return await self._open(uow, network_id, partner_id, actor, owner_id)
 
     async def add_partner_as_candidate(
-        self, network_id: int, partner: Partner, actor: Actor
+        self, network_id: int, partner: Partner, actor: Actor, *, despite_similar: bool = False
     ) -> tuple[Partner, Collaboration]:
         """Register a new partner and open its candidate collaboration, both or neither."""
         partner.validate()
+        now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            saved = await register_partner(uow, partner, actor, self.ctx.clock.now(), network_id)
+            saved = await register_partner(
+                uow, partner, actor, now, network_id, despite_similar=despite_similar
+            )
             assert saved.id is not None
             return saved, await self._open(uow, network_id, saved.id, actor, None)
 
@@ -102,6 +108,12 @@ class CollaborationService:
         file = await self.file(collaboration_id)
         now = self.ctx.clock.now()
         return file, self.ctx.workflow.options(file.collaboration.state, file, now)
+
+    async def staff(self, collaboration_id: int) -> list[tuple[int, str]]:
+        """Who may own the collaboration: its network's active coordinators and managers."""
+        async with reading(self.ctx.db) as uow:
+            record = await uow.collaborations.get(collaboration_id, scope=self.scope)
+            return await Members(uow.conn).staff_of(record.network_id)
 
     async def history(self, collaboration_id: int) -> list[HistoryEntry]:
         """Every state change, oldest first."""
@@ -168,8 +180,11 @@ class CollaborationService:
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             record = await uow.collaborations.get(collaboration_id, lock=True, scope=self.scope)
-            if "owner_id" in fields and fields["owner_id"] is not None:
-                await uow.users.get(fields["owner_id"])
+            owner_id = fields.get("owner_id")
+            if owner_id is not None:
+                staff = await Members(uow.conn).staff_of(record.network_id)
+                if owner_id not in {user_id for user_id, _ in staff}:
+                    raise InvalidInput({"owner_id": NOT_STAFF})
             await uow.collaborations.update_fields(record, expected_version, **fields)
             await uow.audit.record(
                 now, actor, "collaboration.assign", "collaboration", collaboration_id, **fields

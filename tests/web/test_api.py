@@ -435,3 +435,50 @@ async def test_a_refused_activity_names_its_fields(client, world):
     )
     assert partner.status_code == 403
     assert (await client.get(url, headers=headers)).json() == []
+
+
+async def test_a_partner_is_edited_with_its_version_and_a_stale_edit_answers_409(client, world):
+    headers = await bearer(client, world, "coordinator")
+    partner_id = world.partners["A"]
+    read = (await client.get(f"/api/partners/{partner_id}", headers=headers)).json()
+    body = {
+        "name": read["name"],
+        "industry": read["industry"],
+        "area": "南地区",
+        "kana": "みどりしんようきんこ",
+        "phone": "03-1234-5678",
+        "contacts": [{"name": "鈴木 花", "title": "業務課長"}],
+        "version": read["version"],
+    }
+
+    saved = await client.put(f"/api/partners/{partner_id}", json=body, headers=headers)
+
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["area"], saved.json()["kana"], saved.json()["version"]) == (
+        "南地区",
+        "みどりしんようきんこ",
+        read["version"] + 1,
+    )
+    assert [c["name"] for c in saved.json()["contacts"]] == ["鈴木 花"]
+    stale = await client.put(
+        f"/api/partners/{partner_id}", json={**body, "area": "東地区"}, headers=headers
+    )
+    assert stale.status_code == 409
+    theirs = await client.put(f"/api/partners/{world.partners['B']}", json=body, headers=headers)
+    assert theirs.status_code == 404
+    bad = await client.put(
+        f"/api/partners/{partner_id}",
+        json={**body, "version": read["version"] + 1, "website": "ftp://x"},
+        headers=headers,
+    )
+    assert bad.status_code == 422 and set(bad.json()["fields"]) == {"website"}
+
+
+async def test_a_similar_name_is_registered_when_the_caller_says_it_is_another(client, world):
+    headers = await bearer(client, world, "coordinator")
+    body = {**NEW_PARTNER, "name": "（株）みどり 信用金庫", "network_id": world.networks["midori"]}
+    assert (await client.post("/api/partners", json=body, headers=headers)).status_code == 422
+    again = await client.post(
+        "/api/partners", json={**body, "despite_similar": True}, headers=headers
+    )
+    assert again.status_code == 201

@@ -173,3 +173,32 @@ async def test_another_networks_partner_answers_404_on_every_new_route(as_role, 
 async def test_who_may_open_the_registration_form(as_role, role, status):
     client = await as_role(role)
     assert (await client.get("/partners/new")).status_code == status
+
+
+async def test_the_boards_add_control_finds_a_partner_by_a_part_of_its_name(as_role, world):
+    client = await as_role("coordinator")
+    board = await client.get("/board")
+    assert 'hx-get="/partners/pick?block=picker"' in board.text
+    await _register(client, world.networks["midori"])
+
+    found = await client.get(
+        "/partners/pick?block=results&q=みどり商店", headers={"HX-Request": "true"}
+    )
+    assert found.status_code == 200
+    assert "株式会社みどり商店" in found.text
+    assert "候補に追加" in found.text
+    on_board = await client.get("/partners/pick?q=信用金庫")  # the whole page without htmx
+    assert "みどり信用金庫" in on_board.text and "のボードにあります" in on_board.text
+    assert "あおば運輸" not in (await client.get("/partners/pick?q=運輸")).text
+
+
+async def test_a_partner_registered_from_the_board_lands_on_it_as_a_candidate(as_role, world):
+    client = await as_role("coordinator")
+    form = await client.get(f"/partners/new?network={world.networks['midori']}&candidate=1")
+    assert 'name="open_candidate" value="1" checked' in form.text
+
+    answer = await _register(client, world.networks["midori"], open_candidate="1")
+
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/collaborations/")
+    card = await client.get(answer.headers["location"])
+    assert "株式会社みどり商店" in card.text

@@ -63,6 +63,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
     ("POST", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
     ("POST", "/partners/{partner_id:int}/candidates"): STAFF_EDIT,
+    ("POST", "/collaborations/{collaboration_id:int}/owner"): STAFF_EDIT,
+    ("GET", "/partners/pick"): STAFF_EDIT,
     ("GET", "/compare"): STAFF_VIEW,
     ("GET", "/board/columns/{stage:str}"): STAFF_VIEW,
     ("GET", "/board/cards/{collaboration_id:int}"): STAFF_VIEW,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from engine.domain.collaboration import HistoryEntry
-from engine.domain.partner import Partner
+from engine.domain.partner import BusySeason, Contact, Partner
 from engine.i18n import translate
 from engine.store.read.api_resources import ActivityRow, CollaborationRow
 from engine.workflow import Option, Workflow
@@ -18,6 +18,7 @@ from web.api.schemas import (
     EventOut,
     HistoryOut,
     PartnerDetail,
+    PartnerFields,
     PersonRef,
     Ref,
     Unmet,
@@ -88,14 +89,39 @@ def collaboration_detail(
     )
 
 
+def partner_from(data: PartnerFields, partner_id: int | None = None, version: int = 1) -> Partner:
+    """The partner a request body describes."""
+    return Partner(
+        id=partner_id,
+        name=data.name,
+        industry=data.industry,
+        area=data.area,
+        note=data.note,
+        contacts=tuple(Contact(c.name, c.title, c.email, c.phone) for c in data.contacts),
+        busy_seasons=tuple(
+            BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
+            for s in data.busy_seasons
+        ),
+        version=version,
+        kana=data.kana,
+        address=data.address,
+        phone=data.phone,
+        website=data.website,
+    )
+
+
 def partner_detail(partner: Partner) -> PartnerDetail:
     """A partner record with its contacts and busy seasons."""
     assert partner.id is not None
     return PartnerDetail(
         id=partner.id,
         name=partner.name,
+        kana=partner.kana,
         industry=str(partner.industry),
         area=partner.area,
+        address=partner.address,
+        phone=partner.phone,
+        website=partner.website,
         note=partner.note,
         contacts=[
             ContactBody(name=c.name, title=c.title, email=c.email, phone=c.phone)

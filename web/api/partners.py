@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from litestar import get, post
+from litestar import get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from engine.domain.access import Permission
-from engine.domain.partner import BusySeason, Contact, Partner
 from engine.services import CollaborationService, DirectoryService
 from engine.store.read import api_resources
 from web.api.collaborations import check_new_collaboration
-from web.api.convert import collaboration_summary, partner_detail
+from web.api.convert import collaboration_summary, partner_detail, partner_from
 from web.api.errors import documented
 from web.api.params import Limit, Locale, Offset, PathId
-from web.api.schemas import NewPartner, PartnerCreated, PartnerDetail, PartnerPage, PartnerSummary
+from web.api.schemas import (
+    NewPartner,
+    PartnerCreated,
+    PartnerDetail,
+    PartnerEdit,
+    PartnerPage,
+    PartnerSummary,
+)
 from web.guards import CurrentViewer, logged_in, requires
 
 
@@ -66,20 +72,7 @@ async def create_partner(
     """network_id: a partner outside all the caller's networks would be invisible to them."""
     await check_new_collaboration(state, viewer, data.network_id, None)
     partner, record = await CollaborationService(state.ctx, viewer.scope).add_partner_as_candidate(
-        data.network_id,
-        Partner(
-            id=None,
-            name=data.name,
-            industry=data.industry,
-            area=data.area,
-            note=data.note,
-            contacts=tuple(Contact(c.name, c.title, c.email, c.phone) for c in data.contacts),
-            busy_seasons=tuple(
-                BusySeason((s.start_month, s.start_day), (s.end_month, s.end_day), s.note)
-                for s in data.busy_seasons
-            ),
-        ),
-        viewer.actor,
+        data.network_id, partner_from(data), viewer.actor, despite_similar=data.despite_similar
     )
     assert record.id is not None
     row = await api_resources.collaboration(state.ctx.db, viewer.scope, record.id)
@@ -89,4 +82,21 @@ async def create_partner(
     )
 
 
-ROUTES = [list_partners, read_partner, create_partner]
+@put(
+    "/partners/{partner_id:int}",
+    guards=[requires(Permission.EDIT_PARTNERS)],
+    responses=documented(403, 404, 409, 422),
+    summary="Change a partner's details, contacts and busy seasons",
+)
+async def update_partner(
+    state: State, viewer: CurrentViewer, partner_id: PathId, data: JSONBody[PartnerEdit]
+) -> PartnerDetail:
+    """The whole partner is replaced by the body; ``version`` must be the one last read."""
+    await api_resources.check_partner_visible(state.ctx.db, viewer.scope, partner_id)
+    saved = await DirectoryService(state.ctx).update_partner(
+        partner_from(data, partner_id, data.version), viewer.actor
+    )
+    return partner_detail(saved)
+
+
+ROUTES = [list_partners, read_partner, create_partner, update_partner]

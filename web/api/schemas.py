@@ -207,21 +207,32 @@ class PartnerDetail(msgspec.Struct):
 
     id: int
     name: str
+    kana: str
     industry: str
     area: str
+    address: str
+    phone: str
+    website: str
     note: str
     contacts: list[ContactBody]
     busy_seasons: list[BusySeasonBody]
     version: int
 
 
-class NewPartner(Input):
-    """A new partner organisation, put at once into one of the caller's networks as a candidate."""
+class PartnerFields(Input, kw_only=True):
+    """What a partner organisation is: its details, contacts and busy seasons.
+
+    ``kana`` is the reading in hiragana or katakana; ``website`` starts with
+    https:// (or http://). A contact list or season list replaces the stored one.
+    """
 
     name: ShortText
     industry: Industry
     area: ShortText
-    network_id: Id
+    kana: ShortText = ""
+    address: ShortText = ""
+    phone: ShortText = ""
+    website: ShortText = ""
     note: Text = ""
     contacts: Annotated[list[ContactBody], Meta(max_length=50)] = msgspec.field(
         default_factory=list
@@ -229,6 +240,23 @@ class NewPartner(Input):
     busy_seasons: Annotated[list[BusySeasonBody], Meta(max_length=12)] = msgspec.field(
         default_factory=list
     )
+
+
+class NewPartner(PartnerFields):
+    """A new partner organisation, put at once into one of the caller's networks as a candidate.
+
+    A name like one already in that network's list (legal forms, width and spaces
+    folded) is refused with 422, unless ``despite_similar`` says it is another one.
+    """
+
+    network_id: Id
+    despite_similar: bool = False
+
+
+class PartnerEdit(PartnerFields):
+    """A partner's new details, with the version that was read (409 if it changed since)."""
+
+    version: Id
 
 
 class PartnerCreated(msgspec.Struct):

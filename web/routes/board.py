@@ -61,6 +61,7 @@ async def page_context(
         "industries": [(str(k), v) for k, v in INDUSTRY_LABELS.items()],
         "today": today,  # the day the cards' due rules were read for
         **card_context(request.scope, viewer.can(Permission.MOVE)),
+        "can_add": viewer.can(Permission.EDIT),
     }
 
 

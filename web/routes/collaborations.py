@@ -45,6 +45,7 @@ ALL = "all"
 BLOCKS = frozenset(
     {
         "summary",
+        "owner",
         "timeline",
         "options",
         "history",
@@ -137,6 +138,19 @@ def _block_attributes(oob: bool) -> Any:
     return block_attributes
 
 
+NOTICES = {
+    "owner": N_("The owner was changed."),
+    "moved": N_("The card was moved."),
+}
+PROBLEMS = {
+    "conflict": N_(
+        "Someone else changed this collaboration in the meantime, so nothing was saved. "
+        "Check it and try again."
+    ),
+    "not_staff": N_("Choose an active coordinator or manager of this network."),
+}
+
+
 @get("/collaborations/{collaboration_id:int}", guards=[requires(Permission.VIEW_PIPELINE)])
 async def collaboration_page(
     request: Request,
@@ -144,6 +158,8 @@ async def collaboration_page(
     viewer: CurrentViewer,
     collaboration_id: FromPath[int],
     block: FromQuery[str | None] = None,
+    saved: FromQuery[str] = "",
+    problem: FromQuery[str] = "",
 ) -> Template:
     """One collaboration in full; an htmx request with ``?block=`` gets just that section.
 
@@ -176,6 +192,10 @@ async def collaboration_page(
             "today": local_date(ctx.clock.now()),
             "timeline": _timeline(file.collaboration.state, reached),
             "can_edit": viewer.can(Permission.EDIT),
+            "can_move": viewer.can(Permission.MOVE),
+            "staff": await service.staff(collaboration_id) if viewer.can(Permission.EDIT) else [],
+            "notice": NOTICES.get(saved, ""),
+            "problem": PROBLEMS.get(problem, ""),
             "can_approve": viewer.can(Permission.APPROVE),
             "block_attributes": _block_attributes(oob=wanted == ALL),
             "number": number,

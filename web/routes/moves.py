@@ -152,6 +152,8 @@ async def move(
     except (UnknownEvent, EventNotAllowed):
         status, panel = 422, await _panel(state, viewer, file, "refused", "", message=REFUSED)
     if panel is None and not is_htmx(request):
+        if form.get("return_to") == "collaboration":  # a fixed place, never a given URL
+            return Redirect(f"/collaborations/{collaboration_id}?saved=moved", status_code=303)
         return Redirect(query.url("/board"), status_code=303)
     counts = await pipeline.counts(
         state.ctx.db, viewer.scope, query.store_filter(state.ctx.clock.now())

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, post
+from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from engine.domain.access import Permission
 from engine.errors import InvalidInput
 from engine.i18n import N_
-from engine.services import CollaborationService
+from engine.services import CollaborationService, DirectoryService
 from engine.store.read.api_resources import check_partner_visible
+from engine.store.read.partner_pages import partner_picks
+from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.routes.admin_common import form_of, text
 from web.routes.partners import partner_template
@@ -41,4 +43,26 @@ async def open_candidate(
     return Redirect(f"/collaborations/{record.id}", status_code=303)
 
 
-ROUTES = [open_candidate]
+@get("/partners/pick", guards=[requires(Permission.EDIT)])
+async def pick_partner(
+    request: Request,
+    state: State,
+    viewer: CurrentViewer,
+    q: FromQuery[str] = "",
+    block: FromQuery[str | None] = None,
+) -> Any:
+    """The board's 「候補を追加」: find a partner by name or reading, or register a new one.
+
+    htmx asks for the results block as the person types; without JavaScript the
+    search form opens this page whole.
+    """
+    wanted = asked_block(request, block, frozenset({"picker", "results"}))
+    networks = [
+        n for n in await DirectoryService(state.ctx).networks() if n.id in viewer.network_ids
+    ]
+    picks = await partner_picks(state.ctx.db, viewer.scope, q[:100]) if q.strip() else []
+    context = {"q": q, "picks": picks, "networks": networks}
+    return page("partner_pick.html", context, block=wanted)
+
+
+ROUTES = [open_candidate, pick_partner]

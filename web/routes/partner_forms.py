@@ -20,7 +20,7 @@ from engine.domain.network import Network
 from engine.domain.partner import INDUSTRY_LABELS, Industry, Partner
 from engine.errors import DuplicatePartner, InvalidInput, VersionConflict
 from engine.i18n import N_
-from engine.services import DirectoryService
+from engine.services import CollaborationService, DirectoryService
 from engine.store.read.api_resources import check_partner_visible
 from web.fragments import page
 from web.guards import CurrentViewer, requires
@@ -96,10 +96,15 @@ def _form(
 
 
 @get("/partners/new", guards=EDITORS)
-async def new_partner(state: State, viewer: CurrentViewer, network: FromQuery[int] = 0) -> Any:
-    """The registration form, for one of the viewer's networks."""
+async def new_partner(
+    state: State, viewer: CurrentViewer, network: FromQuery[int] = 0, candidate: FromQuery[int] = 0
+) -> Any:
+    """The registration form, for one of the viewer's networks (from the board: as a candidate)."""
     networks = await _networks(state, viewer)
-    values = dict.fromkeys(FIELDS, "") | {"network_id": str(network or "")}
+    values = dict.fromkeys(FIELDS, "") | {
+        "network_id": str(network or ""),
+        "open_candidate": "1" if candidate and viewer.can(Permission.EDIT) else "",
+    }
     return _form(
         {"networks": networks, "action": "/partners", "partner": None},
         values=values,
@@ -120,13 +125,26 @@ async def create_partner(request: Request, state: State, viewer: CurrentViewer) 
     if network_id not in {n.id for n in networks}:
         errors["network_id"] = CHOOSE_NETWORK
     context = {"networks": networks, "action": "/partners", "partner": None}
-    values = {name: text(form, name) for name in FIELDS} | {"network_id": raw_network}
+    as_candidate = form.get("open_candidate") == "1" and viewer.can(Permission.EDIT)
+    values = {name: text(form, name) for name in FIELDS} | {
+        "network_id": raw_network,
+        "open_candidate": "1" if as_candidate else "",
+    }
     rows = {"contacts": contact_rows(form), "seasons": season_rows(form)}
+    despite_similar = form.get("despite_similar") == "1"
     try:
         if errors:
             raise InvalidInput(errors)
+        assert network_id is not None
+        if as_candidate:
+            _, record = await CollaborationService(
+                state.ctx, viewer.scope
+            ).add_partner_as_candidate(
+                network_id, partner, viewer.actor, despite_similar=despite_similar
+            )
+            return Redirect(f"/collaborations/{record.id}", status_code=303)
         saved = await DirectoryService(state.ctx).add_partner(
-            partner, viewer.actor, network_id, despite_similar=form.get("despite_similar") == "1"
+            partner, viewer.actor, network_id, despite_similar=despite_similar
         )
     except DuplicatePartner as exc:
         context["similar"] = exc.matches

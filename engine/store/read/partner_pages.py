@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 
 from engine.domain.access import Scope
+from engine.domain.names import name_key
 from engine.domain.partner import Partner
 from engine.errors import NotFound
 from engine.store.database import Database
@@ -108,3 +109,50 @@ async def partner_page(
             raise NotFound("partner", partner_id)
         rows = [PartnerCollaboration(**row._mapping) for row in await uow.conn.execute(query)]
         return await uow.partners.get(partner_id), rows
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPick:
+    """A partner offered by the board's 「候補を追加」 search."""
+
+    id: int
+    name: str
+    kana: str
+    area: str
+    on_board: frozenset[int]
+    """The networks whose pipeline already holds this partner."""
+
+
+async def partner_picks(
+    db: Database, scope: Scope, search: str, *, limit: int = 10
+) -> list[PartnerPick]:
+    """Partners in ``scope``'s lists whose name (as compared, legal forms folded) or reading
+    contains ``search``, by reading and name."""
+    key = name_key(search)
+    if not key:
+        return []
+    reading_match = partners.c.kana.icontains(search.strip(), autoescape=True)
+    query = (
+        select(partners.c.id, partners.c.name, partners.c.kana, partners.c.area)
+        .where(
+            partner_visible(scope),
+            partners.c.name_key.contains(key, autoescape=True) | reading_match,
+        )
+        .order_by(partners.c.kana, partners.c.name, partners.c.id)
+        .limit(limit)
+    )
+    async with db.read() as conn:
+        rows = (await conn.execute(query)).all()
+        ids = [row.id for row in rows]
+        boards = await conn.execute(
+            select(collaborations.c.partner_id, collaborations.c.network_id).where(
+                collaborations.c.partner_id.in_(ids), visible(scope)
+            )
+        )
+        on_board: dict[int, set[int]] = {}
+        for partner_id, network_id in boards:
+            on_board.setdefault(partner_id, set()).add(network_id)
+    return [
+        PartnerPick(row.id, row.name, row.kana, row.area, frozenset(on_board.get(row.id, ())))
+        for row in rows
+    ]

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from engine.domain.users import Role
 from engine.store.repositories.inserts import insert_ignoring_duplicates
-from engine.store.tables import memberships
+from engine.store.tables import memberships, users
 
 
 class Members:
@@ -57,6 +58,20 @@ class Members:
             .order_by(memberships.c.network_id)
         )
         return list(rows.scalars())
+
+    async def staff_of(self, network_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the active coordinators and managers of a network, by name."""
+        rows = await self.conn.execute(
+            select(users.c.id, users.c.name)
+            .join(memberships, memberships.c.user_id == users.c.id)
+            .where(
+                memberships.c.network_id == network_id,
+                users.c.active.is_(True),
+                users.c.role.in_([str(Role.COORDINATOR), str(Role.MANAGER)]),
+            )
+            .order_by(users.c.name, users.c.id)
+        )
+        return [(row.id, row.name) for row in rows]
 
     async def all(self) -> dict[int, list[int]]:
         """Every user's network ids, by user id (users without a network are left out)."""

@@ -263,7 +263,8 @@ async def test_with_nobody_to_tell_the_item_waits_until_an_owner_is_assigned(ctx
     assert await mails(ctx.db) == []
     assert (await item(ctx, cid, "approach_window_reminder")).status == DueStatus.PENDING
 
-    owner = await staff(ctx, "hanako@midori.example.jp", Role.COORDINATOR)  # in no network
+    # A colleague who joins the network, and is given the card.
+    owner = await staff(ctx, "hanako@midori.example.jp", Role.COORDINATOR, midori)
     file = await CollaborationService(ctx).file(cid)
     await CollaborationService(ctx).assign(
         cid, expected_version=file.collaboration.version, actor=COORDINATOR, owner_id=owner.id

@@ -48,8 +48,11 @@ async def test_the_reminder_scan_uses_the_pending_due_date_index(db):
 
 
 async def test_upgrading_a_populated_0001_database_keeps_reminders_and_owners(db, clock):
+    from sqlalchemy import update
+
     from engine.domain.users import User
     from engine.services import CollaborationService, Context, DirectoryService
+    from engine.store.tables import collaborations
     from tests.integration import builders
     from workflows.collaboration import COLLABORATION
 
@@ -59,12 +62,11 @@ async def test_upgrading_a_populated_0001_database_keeps_reminders_and_owners(db
     )
     cid = await builders.candidate(ctx)
     file = await CollaborationService(ctx).file(cid)
-    await CollaborationService(ctx).assign(
-        cid,
-        expected_version=file.collaboration.version,
-        actor=builders.COORDINATOR,
-        owner_id=owner.id,
-    )
+    # Before 0004 an owner needed no membership; such a card is written as it was then.
+    async with db.write() as conn:
+        await conn.execute(
+            update(collaborations).where(collaborations.c.id == cid).values(owner_id=owner.id)
+        )
     await migrate.downgrade(db, "0001")
     async with db.read() as conn:
         before = list(await conn.exec_driver_sql("SELECT rule, due_on FROM due_items"))
