@@ -39,6 +39,9 @@ test: $(VENV)/.installed-test lint
 	$(BIN)/python -m bench.outbox_delivery --quick
 	$(BIN)/python -m bench.board_page --quick
 	$(BIN)/python -m bench.card_move --quick
+	$(BIN)/python -m bench.backup --quick
+	$(BIN)/python -m bench.export --quick
+	$(BIN)/python -m bench.import_partners --quick
 
 ## The fault drill at full length (one minute and more per fault) on the production shape.
 faults: $(VENV)/.installed-test

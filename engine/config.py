@@ -35,6 +35,10 @@ class Settings:
     smtp_starttls: bool = True
     mail_from: str = "mimamori@localhost"
     mail_dir: Path = Path("./var/mail")
+    files_dir: Path = Path("./var/files")
+    """Where attachments are kept (content-addressed); back it up with the database."""
+    max_upload_mb: int = 20
+    """The largest attachment accepted, in megabytes."""
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str | None = None
     locale: str = "ja"
@@ -90,6 +94,10 @@ class Settings:
             values["log_format"] = raw.lower()
         if (raw := _get(env, "mail_dir")) is not None:
             values["mail_dir"] = Path(raw)
+        if (raw := _get(env, "files_dir")) is not None:
+            values["files_dir"] = Path(raw)
+        if (raw := _get(env, "max_upload_mb")) is not None:
+            values["max_upload_mb"] = _whole(raw, "max_upload_mb", 1, 1024, "megabytes")
         if (raw := _get(env, "base_url")) is not None:
             values["base_url"] = _http_url(raw, "base_url")
         if (raw := _get(env, "locale")) is not None:

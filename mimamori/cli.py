@@ -15,7 +15,10 @@ from engine.logs import logging_config
 from engine.store import migrate
 from engine.store.database import Database
 from mimamori.accounts import token, user
+from mimamori.backup import backup, restore
 from mimamori.demo import seed_demo
+from mimamori.exports import export
+from mimamori.imports import import_
 from mimamori.metrics_dir import shared_metrics_dir
 from mimamori.runtime import settings_from_env, with_db
 from workflows.collaboration import COLLABORATION
@@ -31,6 +34,10 @@ def main() -> None:
 
 main.add_command(user)
 main.add_command(token)
+main.add_command(backup)
+main.add_command(restore)
+main.add_command(export)
+main.add_command(import_)
 
 
 @main.group()

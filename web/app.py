@@ -35,14 +35,17 @@ from web.request_log import install as install_request_tracing
 from web.retry_reads import RetryReads
 from web.routes import (
     admin,
+    attachments,
     auth,
     board,
     collaborations,
     due,
+    exports,
     moves,
     owner,
     partner_candidates,
     partner_forms,
+    partner_import,
     partners,
     portal,
     record_forms,
@@ -59,13 +62,16 @@ ROUTES = [
     *admin.ROUTES,
     *collaborations.ROUTES,
     *partners.ROUTES,
+    *partner_import.ROUTES,
     *partner_forms.ROUTES,
     *owner.ROUTES,
     *partner_candidates.ROUTES,
     *portal.ROUTES,
     *board.ROUTES,
+    *exports.ROUTES,
     *moves.ROUTES,
     *record_forms.ROUTES,
+    *attachments.ROUTES,
 ]
 
 

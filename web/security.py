@@ -8,6 +8,11 @@ session's CSRF token (``X-CSRF-Token`` header, as htmx sends it, or the
 never adds one by itself; so are API calls with no credentials at all, which
 their guards refuse with 401. Anonymous forms (the login) use a double-submit
 cookie. Every response gets the security headers.
+
+A multipart body is read only as far as its first field (web/multipart.py):
+when that is ``_csrf`` an upload streams on to its handler untouched; otherwise
+the form is read whole as before, except on routes that stream uploads
+themselves, which then refuse it.
 """
 
 from __future__ import annotations
@@ -23,12 +28,15 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.domain.access import Session, Viewer
+from web.multipart import PEEK_LIMIT, peek_field
 from web.request_log import note_viewer
 
 SESSION_COOKIE = "mimamori_session"
 ANONYMOUS_CSRF_COOKIE = "mimamori_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+STREAMED_UPLOAD = "streamed_upload"
+"""Route opt: the handler streams the multipart body itself, so _csrf must be its first field."""
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -126,7 +134,7 @@ class SecurityMiddleware(ASGIMiddleware):
         scope["mimamori_csrf"] = token
         scope["mimamori_cookies"] = new_cookies
         if scope["method"] not in SAFE_METHODS and _needs_csrf(auth, scope["path"]):
-            sent = await _sent_csrf_token(request)
+            sent, receive = await _sent_csrf_token(request, receive)
             if not token or not sent or not secrets.compare_digest(sent, token):
                 raise CsrfFailed()
         await next_app(scope, receive, send)
@@ -158,12 +166,31 @@ def cookie_header(name: str, value: str, secure: bool, max_age: int | None = Non
     return morsel[name].OutputString()
 
 
-async def _sent_csrf_token(request: Request) -> str:
+def _small(request: Request) -> bool:
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= PEEK_LIMIT
+
+
+async def _sent_csrf_token(request: Request, receive: Receive) -> tuple[str, Receive]:
+    """The token sent, and the body to read on with (a multipart body may have been peeked)."""
     if header := request.headers.get("x-csrf-token"):
-        return header
-    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return header, receive
+    content_type = request.headers.get("content-type", "")
+    handler = request.scope.get("route_handler")
+    streamed = bool(handler is not None and handler.opt.get(STREAMED_UPLOAD, False))
+    if content_type.startswith("multipart/form-data"):
+        # Only the first field is read (pages put _csrf first), so that an upload
+        # streams on to its handler instead of being spooled here.
+        peeked = await peek_field(receive, request.content_type[1].get("boundary", ""), "_csrf")
+        receive = peeked.receive
+        if peeked.value is not None or streamed:
+            return peeked.value or "", receive
+        request = Request(request.scope, receive)
+    elif streamed and not _small(request):
+        return "", receive  # a route without a body limit reads no large form here
+    if content_type.startswith(FORM_TYPES):
         # Read through litestar's request, which keeps the body for the handler.
         form = await request.form()
         value = form.get("_csrf")
-        return value if isinstance(value, str) else ""
-    return ""
+        return (value if isinstance(value, str) else ""), receive
+    return "", receive

@@ -57,6 +57,12 @@ class CollaborationService:
             assert saved.id is not None
             return saved, await self._open(uow, network_id, saved.id, actor, None)
 
+    async def open_candidate_in(
+        self, uow: UnitOfWork, network_id: int, partner_id: int, actor: Actor
+    ) -> Collaboration:
+        """Open a candidate within the caller's transaction (an import opens many, or none)."""
+        return await self._open(uow, network_id, partner_id, actor, None)
+
     async def _open(
         self,
         uow: UnitOfWork,

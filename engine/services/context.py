@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from engine.calendar import BusinessCalendar
 from engine.clock import Clock, SystemClock, local_date
 from engine.config import Settings
 from engine.domain.collaboration import CollaborationFile
+from engine.files.storage import FileStore, LocalFiles
 from engine.store.database import Database
 from engine.store.uow import UnitOfWork
 from engine.workflow import Workflow
@@ -24,6 +26,8 @@ class Context:
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
     base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "mimamori@localhost"
+    files: FileStore = field(default_factory=lambda: LocalFiles(Path("./var/files")))
+    max_upload_bytes: int = 20 * 2**20
 
     @classmethod
     def from_settings(
@@ -36,6 +40,8 @@ class Context:
             clock=clock or SystemClock(),
             base_url=settings.base_url,
             mail_from=settings.mail_from,
+            files=LocalFiles(settings.files_dir),
+            max_upload_bytes=settings.max_upload_mb * 2**20,
         )
 
     @property

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.store.database import Database
+from engine.store.repositories.attachments import Attachments
 from engine.store.repositories.audit import Audit
 from engine.store.repositories.collaborations import Collaborations
 from engine.store.repositories.directory import Networks, Partners, Users
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.records = Records(conn)
         self.audit = Audit(conn)
         self.outbox = Outbox(conn)
+        self.attachments = Attachments(conn)
 
 
 @asynccontextmanager

@@ -63,3 +63,32 @@ def test_a_partner_registered_from_the_board_is_rated_and_approached(
     expect(page.get_by_role("status")).to_contain_text("段階を移動しました。")
     expect(page.locator(".stage-now")).to_have_text("打診中")
     snap(page, "partner-approached")
+
+
+def test_a_spreadsheet_of_partners_is_imported_through_its_preview(
+    page: Page, live_server: LiveServer, tmp_path
+):
+    sheet = tmp_path / "協力事業者一覧.csv"
+    # As Excel's 「CSV (コンマ区切り)」 writes it: Shift_JIS with CRLF.
+    sheet.write_bytes(
+        "事業者名,よみがな,業種,地区,電話\r\n"
+        "株式会社あおば運輸,あおばうんゆ,宅配,南地区,03-1111-2222\r\n"
+        "ひかり薬局,ひかりやっきょく,薬局,北地区,\r\n".encode("cp932")
+    )
+    log_in(page, live_server.url, COORDINATOR)
+    page.goto(f"{live_server.url}/partners")
+    page.get_by_role("link", name="CSVから取り込む").click()
+    page.locator("input[type=file]").set_input_files(sheet)
+    page.get_by_role("button", name="プレビュー").click()
+
+    expect(page.locator("table")).to_contain_text("株式会社あおば運輸")
+    expect(page.locator("table")).to_contain_text("ひかり薬局")
+    snap(page, "partner-import-preview")
+    page.get_by_label("新規の事業者それぞれについて候補の連携を作成する").check()
+    page.get_by_role("button", name="新規の事業者2件を取り込む").click()
+
+    expect(page.get_by_role("status")).to_contain_text("2")
+    page.goto(f"{live_server.url}/board")
+    candidates = page.locator('.cards[data-stage="candidate"]')
+    expect(candidates).to_contain_text("株式会社あおば運輸")
+    expect(candidates).to_contain_text("ひかり薬局")

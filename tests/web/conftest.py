@@ -47,7 +47,11 @@ def world(world_url, world_template) -> World:
 @pytest.fixture
 def settings(world_url, tmp_path) -> Settings:
     return Settings(
-        database_url=world_url, allowed_hosts=("testserver.local",), mail_dir=tmp_path / "mail"
+        database_url=world_url,
+        allowed_hosts=("testserver.local",),
+        mail_dir=tmp_path / "mail",
+        files_dir=tmp_path / "files",
+        max_upload_mb=1,
     )
 
 

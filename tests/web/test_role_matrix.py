@@ -8,11 +8,15 @@ page, or 401 under /api), and PUBLIC (OK for everyone, logged in or not).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from engine.clock import FixedClock
+from engine.domain.users import SYSTEM
+from engine.files.storage import LocalFiles
 from engine.services import Context
+from engine.services.attachments import AttachmentService
 from engine.services.calendar_feed import CalendarFeedService
 from engine.store.database import Database
 from tests.web.conftest import csrf_of, login
@@ -59,6 +63,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/partners"): STAFF_VIEW,
     ("GET", "/partners/{partner_id:int}"): STAFF_VIEW,
     ("GET", "/partners/new"): STAFF_VIEW,  # administrators keep the directory too
+    ("GET", "/partners/import"): STAFF_VIEW,
+    ("POST", "/partners/import"): STAFF_VIEW,
+    ("POST", "/partners/import/confirm"): STAFF_VIEW,
     ("POST", "/partners"): STAFF_VIEW,
     ("GET", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
     ("POST", "/partners/{partner_id:int}/edit"): STAFF_VIEW,
@@ -68,10 +75,23 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/compare"): STAFF_VIEW,
     ("GET", "/board/columns/{stage:str}"): STAFF_VIEW,
     ("GET", "/board/cards/{collaboration_id:int}"): STAFF_VIEW,
+    ("GET", "/board.csv"): STAFF_VIEW,
+    ("GET", "/partners.csv"): STAFF_VIEW,
+    ("GET", "/collaborations/{collaboration_id:int}/history.csv"): STAFF_VIEW,
     ("POST", "/collaborations/{collaboration_id:int}/move"): STAFF_EDIT,
     ("GET", "/collaborations/{collaboration_id:int}/moves/{event:str}"): STAFF_EDIT,
     ("GET", "/collaborations/{collaboration_id:int}/forms/{form:str}"): STAFF_EDIT,
     ("POST", "/collaborations/{collaboration_id:int}/forms/{form:str}"): STAFF_EDIT,
+    ("POST", "/collaborations/{collaboration_id:int}/attachments"): STAFF_EDIT,
+    ("GET", "/collaborations/{collaboration_id:int}/attachments/{attachment_id:int}"): STAFF_VIEW,
+    (
+        "POST",
+        "/collaborations/{collaboration_id:int}/attachments/{attachment_id:int}/share",
+    ): STAFF_EDIT,
+    (
+        "POST",
+        "/collaborations/{collaboration_id:int}/attachments/{attachment_id:int}/remove",
+    ): STAFF_EDIT,
 }
 BY_PREFIX = {"/admin": ADMINS, "/portal": PARTNERS}
 """Whole areas with one policy: every route under the prefix answers like this."""
@@ -91,7 +111,7 @@ def _routes(app) -> list[tuple[str, str]]:
     return found
 
 
-async def _samples(world: World, world_url: str) -> dict[str, str]:
+async def _samples(world: World, world_url: str, files_dir: Path) -> dict[str, str]:
     """A value for each path parameter: records of みどり市, which manager and coordinator serve."""
     db = Database(world_url)
     async with db.read() as conn:
@@ -104,6 +124,7 @@ async def _samples(world: World, world_url: str) -> dict[str, str]:
     await db.dispose()
     ctx = Context(db=Database(world_url), workflow=COLLABORATION, clock=FixedClock(NOW))
     feed = await CalendarFeedService(ctx).token(world.users["coordinator"])
+    attachment = await _shared_attachment(world, world_url, files_dir)
     await ctx.db.dispose()
     return {
         "code": "en",
@@ -118,7 +139,25 @@ async def _samples(world: World, world_url: str) -> dict[str, str]:
         "partner_id": str(world.partners["A"]),
         "user_id": str(world.users["coordinator"]),
         "network_id": str(world.networks["midori"]),
+        "attachment_id": str(attachment),
     }
+
+
+async def _shared_attachment(world: World, world_url: str, files_dir: Path) -> int:
+    """An attachment of みどり市's collaboration with A, shared with partner A's users."""
+    ctx = Context(
+        db=Database(world_url),
+        workflow=COLLABORATION,
+        clock=FixedClock(NOW),
+        files=LocalFiles(files_dir),
+    )
+    upload = ctx.files.begin(ctx.max_upload_bytes)
+    upload.write(b"%PDF-1.7\n%%EOF\n")
+    found = await AttachmentService(ctx).attach(
+        world.collaborations["A"], upload, "memo.pdf", None, True, SYSTEM
+    )
+    await ctx.db.dispose()
+    return found.id
 
 
 def _expected(method: str, template: str) -> dict[str, str] | None:
@@ -150,7 +189,7 @@ def test_every_route_has_a_row_in_the_matrix(client):
 
 @pytest.mark.parametrize("role", ROLES)
 async def test_each_route_answers_each_role_as_expected(client, world, world_url, role):
-    samples = await _samples(world, world_url)
+    samples = await _samples(world, world_url, client.app.state.settings.files_dir)
     if role != "anonymous":
         await login(client, world.emails[role])
     # Logging out would end the session the other rows need: it goes last.
@@ -171,7 +210,7 @@ async def test_each_route_answers_each_role_as_expected(client, world, world_url
     assert not wrong, f"{role}: {wrong}"
 
 
-ID_PARAMS = ("collaboration_id", "partner_id", "cid", "item_id")
+ID_PARAMS = ("collaboration_id", "partner_id", "cid", "item_id", "attachment_id")
 
 
 @pytest.mark.parametrize(("role", "area"), [("aoba", "staff"), ("partner_b", "/portal")])
@@ -179,7 +218,7 @@ async def test_another_tenants_ids_answer_404_like_missing_ones(
     client, world, world_url, role, area
 ):
     """あおば町's coordinator and partner B's user aim at みどり市's records of partner A."""
-    samples = await _samples(world, world_url)
+    samples = await _samples(world, world_url, client.app.state.settings.files_dir)
     await login(client, world.emails[role])
     routes = [
         (method, template)

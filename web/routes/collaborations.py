@@ -19,6 +19,7 @@ from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_
 from engine.services import CollaborationService, RecordService
 from engine.store.read.collaboration_page import Report, collaboration_extras
+from web.attachment_section import attachment_section
 from web.fragments import asked_block, page
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -186,6 +187,7 @@ async def collaboration_page(
             "options": options,
             "history": history,
             "comments": comments,
+            "attachments": await attachment_section(ctx, viewer, collaboration_id, request),
             "extras": extras,
             "kpis": kpis,
             "levels": score_levels(file.scorecard),

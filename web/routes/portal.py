@@ -25,7 +25,9 @@ from engine.domain.collaboration import Measurement
 from engine.errors import InvalidInput, NotFound
 from engine.i18n import N_
 from engine.services import RecordService
+from engine.services.attachments import AttachmentService
 from engine.store.read.portal import Portal
+from web.attachment_section import size_label
 from web.fragments import page, wanted_block
 from web.guards import CurrentViewer, requires
 from web.i18n import current_locale
@@ -214,6 +216,9 @@ async def _detail(
             **_common(),
             "view": view,
             "thread": thread,
+            # Only what the municipality marked as shared: the partner's scope sees no more.
+            "attachments": await AttachmentService(state.ctx, viewer.scope).list(cid),
+            "size_label": size_label,
             "figure": figure,
             "comment": forms.comment,
             "errors": forms.errors,

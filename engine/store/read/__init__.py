@@ -2,7 +2,8 @@
 
 One module per screen: ``pipeline`` (the board, with its SQL in ``pipeline_sql``),
 ``collaboration_page``, ``partner_pages``, ``portal``, ``audit_log``,
-``admin_partners`` and ``api_resources`` (the JSON API's collaborations,
-partners and activities). Every query limits itself to the viewer's scope.
+``admin_partners``, ``api_resources`` (the JSON API's collaborations,
+partners and activities) and ``exports`` (the CSV downloads, streamed).
+Every query limits itself to the viewer's scope.
 They read; the use-cases in ``engine.services`` write.
 """

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.access import Scope
 from engine.domain.names import name_key
@@ -47,15 +48,25 @@ async def partner_list(
     db: Database, scope: Scope, *, search: str = "", industry: str = "", area: str = ""
 ) -> list[PartnerRow]:
     """Partners in ``scope``'s lists, by name, narrowed by the filters given."""
-    query = _partners_query(scope).order_by(partners.c.name, partners.c.id)
-    if search.strip():
-        query = query.where(partners.c.name.icontains(search.strip(), autoescape=True))
-    if industry:
-        query = query.where(partners.c.industry == industry)
-    if area:
-        query = query.where(partners.c.area == area)
+    query = (
+        _partners_query(scope)
+        .where(*partner_filter(search=search, industry=industry, area=area))
+        .order_by(partners.c.name, partners.c.id)
+    )
     async with db.read() as conn:
         return [PartnerRow(**row._mapping) for row in await conn.execute(query)]
+
+
+def partner_filter(*, search: str, industry: str, area: str) -> list[ColumnElement[bool]]:
+    """The list's filters as WHERE clauses (the CSV export applies the same)."""
+    where = []
+    if search.strip():
+        where.append(partners.c.name.icontains(search.strip(), autoescape=True))
+    if industry:
+        where.append(partners.c.industry == industry)
+    if area:
+        where.append(partners.c.area == area)
+    return where
 
 
 async def partner_areas(db: Database, scope: Scope) -> list[str]:

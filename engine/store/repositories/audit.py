@@ -42,6 +42,30 @@ class Audit:
             )
         )
 
+    async def record_many(
+        self,
+        at: datetime,
+        actor: Actor,
+        action: str,
+        entity: str,
+        entity_ids: list[int],
+        **detail: Any,
+    ) -> None:
+        """Append one entry per record with the same action and detail, in one executemany."""
+        if not entity_ids:
+            return
+        common = {
+            "at": at,
+            "actor_id": actor.id,
+            "action": action,
+            "entity": entity,
+            "detail": {"actor": actor.name, **detail},
+            "request_id": current_request_id(),
+        }
+        await self.conn.execute(
+            insert(audit_log), [{**common, "entity_id": entity_id} for entity_id in entity_ids]
+        )
+
     async def for_entity(self, entity: str, entity_id: int) -> list[Row[Any]]:
         """Entries about one record, oldest first."""
         rows = await self.conn.execute(

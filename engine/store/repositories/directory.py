@@ -232,6 +232,50 @@ class Partners:
             await self.conn.execute(select(partners.c.id).where(partners.c.name == name))
         ).scalar_one_or_none()
 
+    async def keys_in(self, network_id: int) -> dict[str, tuple[int, str]]:
+        """(id, name) of each partner in a network's list, by normalised name (lowest id)."""
+        query = (
+            select(partners.c.id, partners.c.name, partners.c.name_key)
+            .join(network_partners, network_partners.c.partner_id == partners.c.id)
+            .where(network_partners.c.network_id == network_id)
+            .order_by(partners.c.id.desc())
+        )
+        return {row.name_key: (row.id, row.name) for row in await self.conn.execute(query)}
+
+    async def add_many(self, new: list[Partner], network_id: int) -> list[int]:
+        """Insert validated new partners with their contacts into a network's list, in bulk.
+
+        Multi-row INSERT … RETURNING for the partners (ids in the order given),
+        one executemany each for their contacts and list entries. Busy seasons are
+        not written: an import has none.
+        """
+        if not new:
+            return []
+        # Matched back by name key (unique within an import), not by parameter order:
+        # sorted RETURNING makes SQLite insert one row per statement.
+        returning = insert(partners).returning(partners.c.id, partners.c.name_key)
+        result = await self.conn.execute(returning, [_partner_values(p) for p in new])
+        by_key = {row.name_key: row.id for row in result}
+        if len(by_key) != len(new):
+            raise ValueError("an import's partners must have distinct name keys")
+        ids = [by_key[p.key] for p in new]
+        people = [
+            {
+                "partner_id": pid,
+                "name": c.name,
+                "title": c.title,
+                "email": c.email,
+                "phone": c.phone,
+            }
+            for pid, partner in zip(ids, new, strict=True)
+            for c in partner.contacts
+        ]
+        if people:
+            await self.conn.execute(insert(contacts), people)
+        links = [{"network_id": network_id, "partner_id": pid} for pid in ids]
+        await self.conn.execute(insert(network_partners), links)
+        return ids
+
 
 def _partner_values(partner: Partner) -> dict[str, Any]:
     return {

@@ -1,6 +1,7 @@
 """The schema as SQLAlchemy Core tables, one module per area; Alembic migrations create it."""
 
 from engine.store.tables.accounts import api_tokens, login_failures, memberships, sessions, users
+from engine.store.tables.attachments import attachments
 from engine.store.tables.base import UTCDateTime, metadata
 from engine.store.tables.collaborations import (
     activities,
@@ -31,6 +32,7 @@ __all__ = [
     "activities",
     "api_tokens",
     "approvals",
+    "attachments",
     "audit_log",
     "busy_seasons",
     "checkpoints",

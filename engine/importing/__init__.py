@@ -1,0 +1,1 @@
+"""Reading files people bring from other software: pure parsing, no database."""
