@@ -1,9 +1,9 @@
 """Who may read /metrics: loopback by default, configured addresses, or the metrics token.
 
-The client's address is the one the server settled on (``client_of``): uvicorn
-replaces the peer with the X-Forwarded-For client only when the peer is one of
-MIMAMORI_TRUSTED_PROXIES. A request that still names a forwarded client the
-server did not resolve came through a proxy the server does not trust (or
+The client's address is the one the app settled on (``client_of``): request
+tracing (web/request_log.py) replaces the peer with the X-Forwarded-For client
+only when the peer is one of MIMAMORI_TRUSTED_PROXIES. A request that still
+names a forwarded client the app did not resolve came through a proxy the server does not trust (or
 forged the header), so its peer address, often the proxy's own loopback
 address, proves nothing and is not matched; only the token lets it in.
 """

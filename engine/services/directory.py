@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engine.domain.access import Scope
 from engine.domain.network import Network
 from engine.domain.partner import Partner
 from engine.domain.users import Actor, User
@@ -64,6 +65,11 @@ class DirectoryService:
         """Every network."""
         async with reading(self.ctx.db) as uow:
             return await uow.networks.all()
+
+    async def networks_in(self, scope: Scope) -> list[Network]:
+        """The networks ``scope`` works in: every one for administrators."""
+        every = await self.networks()
+        return every if scope.everything else [n for n in every if n.id in scope.network_ids]
 
     async def add_partner(
         self,

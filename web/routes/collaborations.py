@@ -18,6 +18,7 @@ from engine.domain.collaboration import ActivityKind, Kpi, Scorecard
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_
 from engine.services import CollaborationService, RecordService
+from engine.services.collaborations import NOT_STAFF
 from engine.store.read.collaboration_page import Report, collaboration_extras
 from web.attachment_section import attachment_section
 from web.fragments import asked_block, page
@@ -148,7 +149,7 @@ PROBLEMS = {
         "Someone else changed this collaboration in the meantime, so nothing was saved. "
         "Check it and try again."
     ),
-    "not_staff": N_("Choose an active coordinator or manager of this network."),
+    "not_staff": NOT_STAFF,
 }
 
 

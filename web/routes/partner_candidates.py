@@ -57,9 +57,7 @@ async def pick_partner(
     search form opens this page whole.
     """
     wanted = asked_block(request, block, frozenset({"picker", "results"}))
-    networks = [
-        n for n in await DirectoryService(state.ctx).networks() if n.id in viewer.network_ids
-    ]
+    networks = await DirectoryService(state.ctx).networks_in(viewer.scope)
     picks = await partner_picks(state.ctx.db, viewer.scope, q[:100]) if q.strip() else []
     context = {"q": q, "picks": picks, "networks": networks}
     return page("partner_pick.html", context, block=wanted)

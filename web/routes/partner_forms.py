@@ -15,7 +15,7 @@ from litestar.datastructures import FormMultiDict, State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from engine.domain.access import Permission, Role, Viewer
+from engine.domain.access import Permission, Viewer
 from engine.domain.network import Network
 from engine.domain.partner import INDUSTRY_LABELS, Industry, Partner
 from engine.errors import DuplicatePartner, InvalidInput, VersionConflict
@@ -45,10 +45,7 @@ CHOOSE_NETWORK = N_("Choose one of your networks.")
 
 async def _networks(state: State, viewer: Viewer) -> list[Network]:
     """The networks whose lists the viewer keeps."""
-    every = await DirectoryService(state.ctx).networks()
-    if viewer.role is Role.ADMIN:
-        return every
-    return [n for n in every if n.id in viewer.network_ids]
+    return await DirectoryService(state.ctx).networks_in(viewer.scope)
 
 
 def _values(partner: Partner) -> dict[str, str]:

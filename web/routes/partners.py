@@ -85,15 +85,10 @@ async def partner_template(
         state.ctx.db, viewer.scope, partner_id
     )
     taken = {row.network_id for row in collaborations}
-    openable = (
-        []
-        if not viewer.can(Permission.EDIT)
-        else [
-            n
-            for n in await DirectoryService(state.ctx).networks()
-            if n.id in viewer.network_ids and n.id not in taken
-        ]
-    )
+    openable = []
+    if viewer.can(Permission.EDIT):
+        mine = await DirectoryService(state.ctx).networks_in(viewer.scope)
+        openable = [n for n in mine if n.id not in taken]
     return Template(
         "partner.html",
         context={
