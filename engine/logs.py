@@ -97,9 +97,10 @@ def logging_config(fmt: str = "plain", level: str = "INFO") -> dict[str, Any]:
             }
         },
         "root": {"level": level, "handlers": ["stderr"]},
-        # uvicorn's loggers write through the root handler, in the same format.
+        # uvicorn's loggers write through the root handler, in the same format, at the
+        # configured level (an earlier uvicorn.Config in the process may have set another).
         "loggers": {
-            name: {"handlers": [], "propagate": True}
+            name: {"level": level, "handlers": [], "propagate": True}
             for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "arq")
         },
     }

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import subprocess
+import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -16,6 +20,7 @@ from engine.errors import ConfigError
 from engine.store.database import Database
 from engine.store.uow import writing
 from web.app import create_app
+from web.metrics import _forget_dead_processes
 
 TOKEN = "scrape-token-0123456789abcdef"
 OUTSIDE = "203.0.113.9"
@@ -213,3 +218,21 @@ def test_a_shared_folder_without_the_multiprocess_mode_is_refused_at_start(setti
     # Under another process manager both variables must be set before the start.
     with pytest.raises(ConfigError, match="PROMETHEUS_MULTIPROC_DIR"):
         create_app(dataclasses.replace(settings, metrics_dir=tmp_path))
+
+
+def test_a_killed_process_not_yet_reaped_no_longer_counts_in_the_pool(tmp_path):
+    """Between SIGKILL and its supervisor's wait, a process is a zombie: dead for the scrape."""
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / f"gauge_livesum_{child.pid}.db").write_bytes(b"")
+        (tmp_path / f"gauge_livesum_{os.getpid()}.db").write_bytes(b"")
+        child.kill()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child never became a zombie"
+            time.sleep(0.01)
+        _forget_dead_processes(tmp_path)
+        assert not (tmp_path / f"gauge_livesum_{child.pid}.db").exists()
+        assert (tmp_path / f"gauge_livesum_{os.getpid()}.db").exists()  # the living stay
+    finally:
+        child.wait()
