@@ -31,7 +31,9 @@ async def main() -> None:
         template = Environment(autoescape=True).from_string(PLAIN_TEMPLATE)
         baseline = raw_board(Path(folder) / "board.db", template)
         upkeep_done = asyncio.Event()
-        logging.getLogger("mimamori.upkeep").addHandler(RoundReported(upkeep_done))
+        upkeep_log = logging.getLogger("mimamori.upkeep")
+        upkeep_log.setLevel(logging.INFO)  # its end-of-round line is INFO
+        upkeep_log.addHandler(RoundReported(upkeep_done))
         app = create_app(settings, FixedClock(NOW))  # the clock the data was built on
         # The app in this event loop (no test-client thread in between), as a server runs it.
         server = ServerTime(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 from bench._stats import NOW
 from bench.board_page.common import AREAS, EMAIL, INDUSTRIES, PASSWORD, STATES
 from engine.clock import FixedClock
+from engine.domain.names import name_key
 from engine.domain.users import SYSTEM, User
 from engine.services import Context
 from engine.services.accounts import AccountService
@@ -34,10 +35,16 @@ def fill(path: Path, cards: int) -> None:
             [(100 + i, f"owner{i}@example.jp", f"担当者{i:02d}", _stamp(NOW)) for i in range(12)],
         )
         conn.executemany(
-            "INSERT INTO partners (id, name, industry, area, note, version) "
-            "VALUES (?, ?, ?, ?, '', 1)",
+            "INSERT INTO partners (id, name, name_key, industry, area, note, version) "
+            "VALUES (?, ?, ?, ?, ?, '', 1)",
             [
-                (i + 1, f"協力事業者{i:05d}", rng.choice(INDUSTRIES), rng.choice(AREAS))
+                (
+                    i + 1,
+                    f"協力事業者{i:05d}",
+                    name_key(f"協力事業者{i:05d}"),
+                    rng.choice(INDUSTRIES),
+                    rng.choice(AREAS),
+                )
                 for i in range(cards)
             ],
         )
@@ -97,7 +104,7 @@ async def prepare(folder: Path, cards: int) -> str:
         await conn.exec_driver_sql(
             "INSERT INTO networks (id, name, municipality, prefecture, approach_reminder_months, "
             "approach_escalation_months, version, timing) "
-            "VALUES (1, 'みどり市見守りネットワーク', 'みどり市', '架空県', 2, 3, 1, '{}')"
+            "VALUES (1, 'みどり市見守りネットワーク', 'みどり市', '13', 2, 3, 1, '{}')"
         )
     await db.dispose()
     fill(folder / "board.db", cards)

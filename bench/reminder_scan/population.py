@@ -12,6 +12,7 @@ from typing import Any
 
 from bench._stats import NOW
 from bench.reminder_scan.common import DUE, TODAY
+from engine.domain.names import name_key
 
 # Offsets in days from the anchor, as the workflow's timing rules have them (months ~ 30.5 days).
 RULES: dict[str, tuple[str, str, int]] = {
@@ -66,7 +67,7 @@ DUE_KINDS = (
 )
 INDUSTRIES = ("bank", "coop", "post", "delivery", "insurance", "convenience_store", "newspaper")
 AREAS = ("中央地区", "北地区", "南地区", "東地区", "西地区", "山間地区")
-PREFECTURES = ("架空県", "仮想県", "見本県")
+PREFECTURES = ("13", "27", "40")  # JIS X 0401 codes: 東京都, 大阪府, 福岡県
 SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤")
 GIVEN = ("花子", "一郎", "美咲", "健太", "陽子", "大輔", "恵", "翔")
 COORDINATORS_PER_NETWORK = 5
@@ -135,12 +136,14 @@ def _ensure_partners(conn: sqlite3.Connection, pop: Population, wanted: int, rng
     partners, seasons = [], []
     for p in range(pop.partners, wanted):
         pid = p + 1
-        partners.append((pid, f"協力事業者{p:07d}株式会社", INDUSTRIES[p % 7], AREAS[p % 6], ""))
+        name = f"協力事業者{p:07d}株式会社"
+        partners.append((pid, name, name_key(name), INDUSTRIES[p % 7], AREAS[p % 6], ""))
         if rng.random() < 0.1:
             month = rng.randrange(1, 13)
             seasons.append((pid, month, 1, month, 28, "繁忙期"))
     conn.executemany(
-        "INSERT INTO partners (id, name, industry, area, note) VALUES (?, ?, ?, ?, ?)", partners
+        "INSERT INTO partners (id, name, name_key, industry, area, note) VALUES (?, ?, ?, ?, ?, ?)",
+        partners,
     )
     conn.executemany(
         "INSERT INTO busy_seasons (partner_id, start_month, start_day, end_month, end_day, note) "

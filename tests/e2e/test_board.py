@@ -37,6 +37,8 @@ def column(page: Page, stage: str):
 
 def drag(page: Page, card_id: int, stage: str) -> None:
     """Drag a card by its handle onto a column with the mouse, in small steps (as a hand would)."""
+    # Bounding boxes are in viewport coordinates: the card must be on screen to be grabbed.
+    page.locator(f"#card-{card_id} .handle").scroll_into_view_if_needed()
     handle = page.locator(f"#card-{card_id} .handle").bounding_box()
     target = column(page, stage).bounding_box()
     assert handle is not None and target is not None
