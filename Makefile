@@ -42,6 +42,7 @@ test: $(VENV)/.installed-test lint
 	$(BIN)/python -m bench.backup --quick
 	$(BIN)/python -m bench.export --quick
 	$(BIN)/python -m bench.import_partners --quick
+	$(BIN)/python -m bench.password_reset --quick
 
 ## The fault drill at full length (one minute and more per fault) on the production shape.
 faults: $(VENV)/.installed-test

@@ -89,10 +89,7 @@ def population(n: int, seed: int = 20260406) -> Rows:
     return {
         "networks": (
             ("id", "name", "municipality", "prefecture"),
-            [
-                (k + 1, f"見本{k:03d}市ネットワーク", f"見本{k:03d}市", "架空県")
-                for k in range(nets)
-            ],
+            [(k + 1, f"見本{k:03d}市ネットワーク", f"見本{k:03d}市", "13") for k in range(nets)],
         ),
         "users": (("id", "email", "name", "role", "created_at"), users),
         "memberships": (("user_id", "network_id"), [(u[0], (u[0] - 1) // 3 + 1) for u in users]),

@@ -61,7 +61,7 @@ def populate(path: Path, n: int) -> None:
     with conn:
         conn.execute(
             "INSERT INTO networks (id, name, municipality, prefecture) "
-            "VALUES (1, 'みどり市見守りネットワーク', 'みどり市', '架空県')"
+            "VALUES (1, 'みどり市見守りネットワーク', 'みどり市', '13')"
         )
         conn.executemany(
             "INSERT INTO partners (id, name, name_key, kana, industry, area, address, phone) "

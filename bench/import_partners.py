@@ -67,7 +67,7 @@ async def prepare(url: str) -> int:
     await migrate.upgrade(db)
     ctx = Context(db=db, workflow=COLLABORATION, clock=FixedClock(NOW))
     network = await DirectoryService(ctx).add_network(
-        Network(None, "みどり市", "みどり市", "架空県"), SYSTEM
+        Network(None, "みどり市", "みどり市", "13"), SYSTEM
     )
     await db.dispose()
     assert network.id is not None

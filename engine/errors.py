@@ -134,3 +134,19 @@ class LoginThrottled(EngineError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many failed logins; retry after {retry_after} s")
+
+
+class LinkRefused(EngineError):
+    """An invitation or password-reset link that cannot be used: ``problem`` says why."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"link refused: {problem}")
+
+
+class ResetThrottled(EngineError):
+    """Too many password-reset requests for this address or from this client."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many reset requests; retry after {retry_after} s")

@@ -13,11 +13,13 @@ from typing import TypeVar
 
 import click
 
-from engine.clock import SystemClock
+from engine.clock import JST, SystemClock
+from engine.config import Settings
 from engine.domain.users import Actor, Role, User
 from engine.errors import InvalidInput, NotFound
 from engine.services import Context, DirectoryService
 from engine.services.accounts import AccountService, generated_password
+from engine.services.invitations import InvitationService, Invited
 from engine.store.database import Database
 from engine.store.read.admin_partners import partner_rows
 from engine.store.sessions import DatabaseSessions
@@ -32,7 +34,7 @@ COMMAND_LINE = Actor(None, "command line")
 
 @click.group()
 def user() -> None:
-    """Accounts: create, disable or enable."""
+    """Accounts: create, invite, disable or enable."""
 
 
 @user.command("create")
@@ -75,6 +77,45 @@ def create_user(
     click.echo(f"created {saved.role} account {saved.email} (id {saved.id})")
     if password is None:
         click.echo(f"password (shown only this once): {chosen}")
+
+
+@user.command("invite")
+@click.option(
+    "--email", required=True, help="The person's e-mail address: the invitation goes there."
+)
+@click.option("--role", required=True, help="admin, manager, coordinator or partner.")
+@click.option(
+    "--network", "networks", multiple=True, help="A network (id or exact name); repeatable."
+)
+@click.option("--partner", help="The partner organisation (id or exact name) of a partner user.")
+@click.option("--name", required=True, help="The person's name, as the invitation greets them.")
+@click.option("--locale", default="ja", show_default=True, help="ja or en: the e-mail's language.")
+def invite_user(
+    email: str,
+    role: str,
+    networks: tuple[str, ...],
+    partner: str | None,
+    name: str,
+    locale: str,
+) -> None:
+    """Invite a person by e-mail: the account waits until they choose a password."""
+    if role not in set(Role):
+        raise BadInput(f"--role: {role!r} is not one of {', '.join(Role)}")
+    settings = settings_from_env()
+
+    async def work(db: Database) -> Invited:
+        ctx = _context(db, settings)
+        network_ids = await _network_ids(ctx, networks)
+        partner_id = await _partner_id(db, partner) if partner else None
+        account = User(None, email, name, role, locale=locale, partner_id=partner_id)
+        return await _refusing(InvitationService(ctx).invite(account, network_ids, COMMAND_LINE))
+
+    done = with_db(settings, work)
+    click.echo(f"invited {done.user.email} as {done.user.role} (id {done.user.id})")
+    until = done.link.expires_at.astimezone(JST)
+    click.echo(f"the e-mail is in the outbox; its link works until {until:%Y-%m-%d %H:%M} JST")
+    if settings.embedded:
+        click.echo("it is sent by the running `mimamori serve` (or the next one started)")
 
 
 @user.command("disable")
@@ -125,6 +166,17 @@ def create_token(email: str, name: str) -> None:
     value = with_db(settings, work)
     click.echo("token (shown only this once):", err=True)
     click.echo(value)
+
+
+def _context(db: Database, settings: Settings) -> Context:
+    """The services' context over ``db``: links in e-mails point at the configured site."""
+    return Context(
+        db=db,
+        workflow=COLLABORATION,
+        clock=SystemClock(),
+        base_url=settings.base_url,
+        mail_from=settings.mail_from,
+    )
 
 
 @asynccontextmanager

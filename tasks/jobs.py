@@ -7,12 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.services import DeliveryService
+from engine.services.delivery import delivery_job_id
 from engine.services.health import HealthService
 from engine.services.reminders import ReminderService
 from engine.services.retention import RetentionPolicy, RetentionService
 from engine.services.upkeep import send_digests_if_time
-
-DELIVERY_BUCKET_SECONDS = 10
 
 log = logging.getLogger("mimamori.worker")
 
@@ -22,10 +21,8 @@ async def scan_due(ctx: dict[str, Any]) -> dict[str, Any]:
     started = ctx["mimamori"].clock.now()
     report = await ReminderService(ctx["mimamori"]).scan()
     await HealthService(ctx["mimamori"]).round_ran(started)  # its duration, for /metrics
-    # One id per ten seconds: scans finishing together queue one delivery, and a job
-    # orphaned by a killed worker does not hold the id until arq's timeout.
-    bucket = int(ctx["mimamori"].clock.now().timestamp() // DELIVERY_BUCKET_SECONDS)
-    await ctx["redis"].enqueue_job("deliver_outbox", _job_id=f"deliver-outbox:{bucket}")
+    job_id = delivery_job_id(ctx["mimamori"].clock.now())
+    await ctx["redis"].enqueue_job("deliver_outbox", _job_id=job_id)
     return asdict(report)
 
 

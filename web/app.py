@@ -22,10 +22,13 @@ from engine.config import Settings
 from engine.mail.transport import transport_from_settings
 from engine.services import Context
 from engine.services.accounts import AccountService, SessionPolicy
+from engine.services.invitations import InvitationService
+from engine.services.password_links import PasswordLinkService
 from engine.store.sessions import DatabaseSessions
 from web.api import API_ROUTER, OPENAPI_CONFIG
 from web.background import upkeep_loop
 from web.cards import CARD_CACHE_SIZE, card_renderer
+from web.delivery_nudge import DeliveryNudge, deliver_when_nudged
 from web.errors import EXCEPTION_HANDLERS
 from web.guards import current_viewer
 from web.i18n import build_environment, current_locale, pick_locale
@@ -47,6 +50,7 @@ from web.routes import (
     partner_forms,
     partner_import,
     partners,
+    password_links,
     portal,
     record_forms,
     site,
@@ -58,6 +62,7 @@ HERE = Path(__file__).parent
 ROUTES = [
     *site.ROUTES,
     *auth.ROUTES,
+    *password_links.ROUTES,
     *due.ROUTES,
     *admin.ROUTES,
     *collaborations.ROUTES,
@@ -112,17 +117,21 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
                 absolute=timedelta(hours=settings.session_absolute_hours),
             ),
         )
-        upkeep = None
+        app.state.links = PasswordLinkService(ctx)
+        app.state.invitations = InvitationService(ctx)
+        app.state.nudge = DeliveryNudge(ctx, app.state.redis)
+        loops = []
         if settings.embedded:
             transport = transport_from_settings(settings)
-            upkeep = asyncio.create_task(upkeep_loop(ctx, transport, settings))
+            loops.append(asyncio.create_task(upkeep_loop(ctx, transport, settings)))
+            loops.append(asyncio.create_task(deliver_when_nudged(ctx, transport, app.state.nudge)))
         try:
             yield
         finally:
-            if upkeep is not None:
-                upkeep.cancel()
+            for loop in loops:
+                loop.cancel()
                 with suppress(asyncio.CancelledError):
-                    await upkeep
+                    await loop
             await sessions.close()
             if app.state.redis is not None:
                 await app.state.redis.aclose()

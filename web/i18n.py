@@ -9,6 +9,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.clock import JST
+from engine.domain.prefectures import PREFECTURES, prefecture_name
 from engine.i18n import DEFAULT_LOCALE, LOCALES, translations
 
 current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
@@ -41,6 +42,18 @@ def local_day(value: date | datetime | None, locale: str | None = None) -> str:
     return format_date(value, format="long" if locale == "ja" else "medium", locale=locale)
 
 
+def local_time(value: datetime | None, locale: str | None = None) -> str:
+    """A moment as its reader writes it, in Japan time: 2026年4月6日 18:05 / Apr 6, 2026 18:05."""
+    if value is None:
+        return ""
+    return f"{local_day(value, locale)} {value.astimezone(JST):%H:%M}"
+
+
+def prefecture(code: str, locale: str | None = None) -> str:
+    """A prefecture's name in the reader's language; an unknown old value as it is."""
+    return prefecture_name(code, locale or current_locale.get())
+
+
 def build_environment(template_dir: str, reload: bool = False) -> Environment:
     """A Jinja environment with autoescaping and gettext bound to the request's locale.
 
@@ -58,4 +71,7 @@ def build_environment(template_dir: str, reload: bool = False) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["current_locale"] = current_locale.get
     env.filters["local_day"] = local_day
+    env.filters["local_time"] = local_time
+    env.filters["prefecture"] = prefecture
+    env.globals["prefectures"] = PREFECTURES
     return env

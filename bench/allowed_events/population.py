@@ -204,7 +204,7 @@ def _build_file(rng: random.Random, cid: int, state: Stage, network: Network) ->
 def build_population(n: int, seed: int = SEED) -> list[CollaborationFile]:
     """``n`` snapshots in the STATE_MIX proportions, deterministic for a seed."""
     rng = random.Random(seed)
-    network = Network(1, "みどり市見守りネットワーク", "みどり市", "架空県")
+    network = Network(1, "みどり市見守りネットワーク", "みどり市", "13")
     states = [s for s, _ in STATE_MIX]
     weights = [w for _, w in STATE_MIX]
     return [_build_file(rng, i + 1, rng.choices(states, weights)[0], network) for i in range(n)]

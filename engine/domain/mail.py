@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,6 +14,20 @@ class MailKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+    ACCOUNT = "account"
+    """A notice about the recipient's own account (their password was changed)."""
+
+
+SECRET_LINK_KINDS = frozenset({MailKind.INVITATION, MailKind.PASSWORD_RESET})
+"""Messages whose body carries a secret link, removed from the outbox's copy once sent."""
+_SECRET_LINK = re.compile(r"(/(?:invitation|password/reset)/)[A-Za-z0-9_-]+")
+
+
+def without_secret_links(body: str) -> str:
+    """``body`` with the secret of every set-a-password link replaced by a placeholder."""
+    return _SECRET_LINK.sub(r"\1[removed after sending]", body)
 
 
 class MailStatus(StrEnum):

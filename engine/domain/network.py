@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.domain.prefectures import BY_CODE
 from engine.domain.validation import Errors
 from engine.i18n import N_
 from engine.workflow.timing import Override, Recipients
@@ -21,6 +22,7 @@ class Network:
     name: str
     municipality: str
     prefecture: str
+    """The prefecture's JIS X 0401 code ("13" for 東京都); see engine.domain.prefectures."""
     approach_reminder_months: int = 2
     approach_escalation_months: int = 3
     version: int = 1
@@ -28,11 +30,14 @@ class Network:
     """The network's own offsets or recipients, by timing rule name."""
 
     def validate(self) -> None:
-        """Raise InvalidInput for a missing name or an approach window outside 2-3 months."""
+        """Raise InvalidInput for a missing name, an unknown prefecture code or an approach
+        window outside 2-3 months."""
         errors = Errors()
         errors.text("name", self.name, limit=200)
         errors.text("municipality", self.municipality, limit=100)
-        errors.text("prefecture", self.prefecture, limit=20)
+        if self.prefecture not in BY_CODE:
+            # Also what an old free-text value that no code was found for gets on its next edit.
+            errors.add("prefecture", N_("Choose a prefecture from the list."))
         for name in ("approach_reminder_months", "approach_escalation_months"):
             if not 2 <= getattr(self, name) <= 3:
                 errors.add(name, N_("The approach window is between 2 and 3 months."))

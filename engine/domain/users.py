@@ -30,6 +30,8 @@ class User:
     locale: str = "ja"
     partner_id: int | None = None
     version: int = 1
+    has_password: bool = True
+    """False for an invited account whose person has not set a password yet."""
 
     def validate(self) -> None:
         """Raise InvalidInput for a malformed e-mail, a blank name, an unknown role or locale,

@@ -13,6 +13,7 @@ from engine.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
 from engine.i18n import N_
 from engine.passwords import hash_password, needs_rehash, password_problem, verify_password
 from engine.services.context import Context
+from engine.store.repositories.account_links import AccountLinks
 from engine.store.repositories.accounts import LoginFailures, Tokens
 from engine.store.repositories.members import Members
 from engine.store.sessions import SessionStore
@@ -67,29 +68,23 @@ class AccountService:
         network_ids: tuple[int, ...] = (),
     ) -> User:
         """Create an account, with a password (checked against the rules) and memberships."""
-        user.validate()
-        _check_memberships(user, network_ids)
+        check_account(user, network_ids)
         if password is not None:
-            _check_password(password, user)
+            check_password(password, user)
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
-            if await uow.users.by_email(user.email) is not None:
-                raise InvalidInput({"email": N_("An account with this e-mail already exists.")})
-            await _check_links(uow, user, network_ids)
-            saved = await uow.users.add(user, now, hash_password(password) if password else None)
-            assert saved.id is not None
-            for network_id in network_ids:
-                await Members(uow.conn).add(saved.id, network_id)
-            await uow.audit.record(now, actor, "user.create", "user", saved.id, role=str(user.role))
-        return saved
+            return await add_account(
+                uow, user, hash_password(password) if password else None, network_ids, actor, now
+            )
 
     async def set_password(self, user_id: int, password: str, actor: Actor) -> None:
         """Give an account a new password; every session of that account ends."""
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
             user = await uow.users.get(user_id)
-            _check_password(password, user)
+            check_password(password, user)
             await uow.users.set_password_hash(user_id, hash_password(password), now)
+            await AccountLinks(uow.conn).void(user_id, now)  # a reset link sent before is void
             await uow.audit.record(now, actor, "user.password", "user", user_id)
         await self.sessions.delete_for_user(user_id)
 
@@ -126,8 +121,7 @@ class AccountService:
         VersionConflict and changes nothing. The e-mail address and the active
         flag are kept (``set_active`` changes the latter).
         """
-        user.validate()
-        _check_memberships(user, network_ids)
+        check_account(user, network_ids)
         assert user.id is not None
         now = self.ctx.clock.now()
         async with writing(self.ctx.db) as uow:
@@ -322,6 +316,33 @@ class AccountService:
             )
 
 
+async def add_account(
+    uow: UnitOfWork,
+    user: User,
+    password_hash: str | None,
+    network_ids: tuple[int, ...],
+    actor: Actor,
+    now: datetime,
+    action: str = "user.create",
+) -> User:
+    """Insert a checked account with its memberships, audited, in the caller's transaction."""
+    if await uow.users.by_email(user.email) is not None:
+        raise InvalidInput({"email": N_("An account with this e-mail already exists.")})
+    await _check_links(uow, user, network_ids)
+    saved = await uow.users.add(user, now, password_hash)
+    assert saved.id is not None
+    for network_id in network_ids:
+        await Members(uow.conn).add(saved.id, network_id)
+    await uow.audit.record(now, actor, action, "user", saved.id, role=str(user.role))
+    return saved
+
+
+def check_account(user: User, network_ids: tuple[int, ...]) -> None:
+    """Raise InvalidInput for a malformed account or memberships that do not fit its role."""
+    user.validate()
+    _check_memberships(user, network_ids)
+
+
 def generated_password(user: User) -> str:
     """A random password that meets the rules, for an account created without one."""
     while True:
@@ -350,7 +371,8 @@ async def _check_links(uow: UnitOfWork, user: User, network_ids: tuple[int, ...]
         raise InvalidInput({"network_ids": N_("Choose networks from the list.")}) from None
 
 
-def _check_password(password: str, user: User) -> None:
+def check_password(password: str, user: User) -> None:
+    """Raise InvalidInput when ``password`` breaks the rules for this account."""
     problem = password_problem(password, email=user.email, name=user.name)
     if problem is not None:
         raise InvalidInput({"password": problem})

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.errors import MessageError
 
-from engine.domain.mail import QueuedMail
+from engine.domain.mail import SECRET_LINK_KINDS, QueuedMail, without_secret_links
 from engine.mail import (
     PermanentFailure,
     ServerUnreachable,
@@ -34,7 +34,17 @@ BACKOFF = (
 )
 """The wait after the n-th temporary failure; after one more failed attempt we give up."""
 MAX_ATTEMPTS = len(BACKOFF) + 1
+DELIVERY_BUCKET_SECONDS = 10
 _OUTCOMES = ("sent", "retried", "failed", "waiting")
+
+
+def delivery_job_id(now: datetime) -> str:
+    """The arq job id of a delivery asked for at ``now``: one id per ten seconds.
+
+    Requests close together queue one delivery, and a job orphaned by a killed worker
+    does not hold the id until arq's timeout.
+    """
+    return f"deliver-outbox:{int(now.timestamp() // DELIVERY_BUCKET_SECONDS)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +119,10 @@ class DeliveryService:
             log.exception("unexpected error sending outbox message %s", queued.id)
             return await self._retry_or_give_up(queued, f"{type(exc).__name__}: {exc}")
         now = self.ctx.clock.now()
+        mail = queued.mail
+        kept = without_secret_links(mail.body) if mail.kind in SECRET_LINK_KINDS else None
         async with writing(self.ctx.db) as uow:
-            await uow.outbox.sent(queued.id, now)
+            await uow.outbox.sent(queued.id, now, kept)
         return "sent"
 
     async def _retry_or_give_up(self, queued: QueuedMail, reason: str) -> str:

@@ -1,8 +1,9 @@
 """Retention: once a day, remove what the settings say is kept only for a while.
 
 Ended sessions, the audit's login records (logins, failed logins, logouts,
-refusals: they hold e-mail and client addresses) with the login throttle's own
-rows once they no longer count, and the bodies of delivered mail. The audit
+refusals, reset requests: they hold e-mail and client addresses) with the login and
+reset throttles' own rows once they no longer count, expired set-a-password links,
+and the bodies of delivered mail. The audit
 history of changes to records is never removed. A run that removed anything is
 itself audited with its counts, so the removal of personal data can be shown.
 """
@@ -17,6 +18,8 @@ from engine.config import Settings
 from engine.domain.users import SYSTEM
 from engine.services.accounts import THROTTLE_WINDOW
 from engine.services.context import Context
+from engine.services.password_links import RESET_WINDOW
+from engine.store.repositories.account_links import AccountLinks, ResetRequests
 from engine.store.repositories.accounts import LoginFailures
 from engine.store.repositories.heartbeats import Heartbeats
 from engine.store.repositories.retention import Retention
@@ -87,8 +90,11 @@ class RetentionService:
                     created_before=now - policy.session_lifetime - policy.sessions,
                 ),
                 login_records=await retention.drop_login_records(now - policy.logins)
-                # The throttle's own rows hold addresses too, and count only while recent.
-                + await LoginFailures(uow.conn).delete_before(now - 2 * THROTTLE_WINDOW),
+                # The throttles' own rows hold addresses too, and count only while recent.
+                + await LoginFailures(uow.conn).delete_before(now - 2 * THROTTLE_WINDOW)
+                + await ResetRequests(uow.conn).delete_before(now - 2 * RESET_WINDOW)
+                # Spent and expired links are kept as long as the login records, then go.
+                + await AccountLinks(uow.conn).delete_expired_before(now - policy.logins),
                 mail_bodies=await retention.blank_sent_bodies(now - policy.mail_bodies),
             )
             if report.sessions or report.login_records or report.mail_bodies:

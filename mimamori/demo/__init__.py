@@ -1,6 +1,6 @@
 """A fictional demo dataset, made by walking collaborations through the real services.
 
-``seed_demo`` creates two watch networks of the made-up prefecture 架空県, their
+``seed_demo`` creates two watch networks of made-up towns in 静岡県, their
 staff, about thirty partner organisations and a collaboration in every state of
 the lifecycle. Every name is invented, and the e-mail domains (``*.example.jp``)
 do not exist. Each collaboration is told as a story (``stories.STORIES``): the

@@ -1,8 +1,10 @@
-"""The demo's watch networks of 架空県 and the accounts of the people who run them.
+"""The demo's watch networks and the accounts of the people who run them.
 
-Every name in the demo is invented: 架空県 is a made-up prefecture, みどり市 and
-あおば町 are its made-up municipalities, and the e-mail domains
-(``*.example.jp``) do not exist.
+Every name in the demo is invented: みどり市 and あおば町 are made-up
+municipalities, and the e-mail domains (``*.example.jp``) do not exist. A
+network's prefecture must be one of the 47 (its JIS X 0401 code), so the demo's
+towns are placed in 静岡県 ("22"), which has neither; the partners keep their
+invented 架空県 names.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class UserSpec:
     """One account per role can log in, with DEMO_PASSWORD; the demo command prints them."""
 
 
+DEMO_PREFECTURE = "22"
+"""静岡県: the demo networks' prefecture (a code, like every network's)."""
+
 DEMO_PASSWORD = "mimamori-demo-2026"
 """The password of the demo accounts that can log in. Demo data only: it is printed."""
 
@@ -55,7 +60,7 @@ NETWORKS = (
         key="midori",
         name="みどり市見守りネットワーク",
         municipality="みどり市",
-        prefecture="架空県",
+        prefecture=DEMO_PREFECTURE,
         approach_reminder_months=2,
         approach_escalation_months=3,
         signatory="みどり市長 森本 隆之",
@@ -67,7 +72,7 @@ NETWORKS = (
         key="aoba",
         name="あおば町見守りネットワーク",
         municipality="あおば町",
-        prefecture="架空県",
+        prefecture=DEMO_PREFECTURE,
         approach_reminder_months=3,
         approach_escalation_months=3,
         signatory="あおば町長 石井 和夫",

@@ -67,7 +67,7 @@ class DemoReport:
 
     def lines(self) -> list[str]:
         """Human-readable lines for the command line."""
-        lines = [f"Demo data (fictional, 架空県) as of {self.today.isoformat()}:"]
+        lines = [f"Demo data (fictional towns in 静岡県) as of {self.today.isoformat()}:"]
         if self.networks:
             lines.append(f"  networks created: {len(self.networks)} ({', '.join(self.networks)})")
         if self.users:

@@ -33,7 +33,7 @@ async def candidate(ctx: Context, name: str = "みどり信用金庫") -> int:
         networks[0]
         if networks
         else await directory.add_network(
-            Network(None, "みどり市見守りネットワーク", "みどり市", "架空県"), COORDINATOR
+            Network(None, "みどり市見守りネットワーク", "みどり市", "13"), COORDINATOR
         )
     )
     partner = await directory.add_partner(

@@ -89,7 +89,7 @@ def make_network(**overrides: Any) -> Network:
         "id": 1,
         "name": "南区見守りネットワーク",
         "municipality": "南区",
-        "prefecture": "東京都",
+        "prefecture": "13",
     }
     return Network(**(values | overrides))
 

@@ -31,6 +31,11 @@ ROUTES = (
     ("POST", "/admin/users/{user}"),
     ("POST", "/admin/users/{user}/active"),
     ("POST", "/admin/users/{user}/password"),
+    ("GET", "/admin/users/invite"),
+    ("POST", "/admin/users/invite"),
+    ("POST", "/admin/users/{user}/invitation"),
+    ("POST", "/admin/users/{user}/invitation/withdraw"),
+    ("POST", "/admin/users/{user}/reset-link"),
     ("GET", "/admin/networks"),
     ("GET", "/admin/networks/new"),
     ("POST", "/admin/networks"),
@@ -306,7 +311,7 @@ def _network_form(page_text: str, **changes: str) -> dict[str, str]:
     form = {
         "name": "みどり市見守りネットワーク",
         "municipality": "みどり市",
-        "prefecture": "架空県",
+        "prefecture": "13",
         "approach_reminder_months": "2",
         "approach_escalation_months": "3",
         "version": _version_of(page_text),
@@ -374,7 +379,7 @@ async def test_a_new_network_is_created_and_a_duplicate_name_refused(as_role):
     form = {
         "name": "さくら村見守りネットワーク",
         "municipality": "さくら村",
-        "prefecture": "架空県",
+        "prefecture": "13",
         "approach_reminder_months": "2",
         "approach_escalation_months": "3",
     }

@@ -64,7 +64,7 @@ async def test_the_list_searches_by_name_and_filters_by_industry_and_area(season
     by_area = (await client.get("/partners?area=北地区")).text
     assert partner_names(by_area) == ["&lt;i&gt;ひまわり&lt;/i&gt;薬局"]
     assert partner_names((await client.get("/partners?q=%25")).text) == []  # % is not a wildcard
-    assert "該当する事業者はありません。" in (await client.get("/partners?q=存在しない")).text
+    assert "条件に合う事業者はありません。" in (await client.get("/partners?q=存在しない")).text
 
 
 async def test_an_htmx_search_gets_just_the_results(seasonal, client, world):

@@ -38,7 +38,8 @@ STAFF_EDIT = _row(LOGIN, DENIED, OK, OK, DENIED)
 MANAGERS = _row(LOGIN, DENIED, OK, DENIED, DENIED)
 ADMINS = _row(LOGIN, OK, DENIED, DENIED, DENIED)
 PARTNERS = _row(LOGIN, DENIED, DENIED, DENIED, OK)
-# Not for any session: loopback, listed addresses or the metrics token (tests/web/test_metrics.py).
+# Not for any session: loopback, listed addresses or the metrics token (tests/web/test_metrics.py);
+# or a link's secret (tests/web/test_password_reset.py, test_invitations.py).
 HIDDEN = _row(*["HTTP 404"] * 5)
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
@@ -50,6 +51,13 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/metrics"): HIDDEN,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
+    ("GET", "/password/forgot"): PUBLIC,
+    ("POST", "/password/forgot"): PUBLIC,
+    # The secret in the e-mailed link is the credential: a wrong one is not found, for anyone.
+    ("GET", "/password/reset/{secret:str}"): HIDDEN,
+    ("POST", "/password/reset/{secret:str}"): HIDDEN,
+    ("GET", "/invitation/{secret:str}"): HIDDEN,
+    ("POST", "/invitation/{secret:str}"): HIDDEN,
     ("POST", "/logout"): ANYONE_LOGGED_IN,
     ("GET", "/account"): ANYONE_LOGGED_IN,
     ("POST", "/account/password"): ANYONE_LOGGED_IN,
@@ -128,6 +136,7 @@ async def _samples(world: World, world_url: str, files_dir: Path) -> dict[str, s
     await ctx.db.dispose()
     return {
         "code": "en",
+        "secret": "not-a-link-anyone-was-sent",
         "stage": "candidate",
         "event": "approach",
         "form": "scorecard",

@@ -48,7 +48,7 @@ async def build_world(url: str) -> World:
         ("midori", "みどり市見守りネットワーク", "みどり市"),
         ("aoba", "あおば町見守りネットワーク", "あおば町"),
     ):
-        network = await directory.add_network(Network(None, name, town, "架空県"), SYSTEM)
+        network = await directory.add_network(Network(None, name, town, "13"), SYSTEM)
         assert network.id is not None
         world.networks[key] = network.id
     for key, name, industry in (

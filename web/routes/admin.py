@@ -13,7 +13,9 @@ from litestar.response import Template
 from engine.clock import JST
 from engine.i18n import N_
 from engine.store.read.audit_log import SYSTEM_ACTOR, AuditFilter, audit_page
-from web.routes import admin_networks, admin_partners, admin_users
+from web.first_run import first_run_guide
+from web.guards import CurrentViewer
+from web.routes import admin_invitations, admin_networks, admin_partners, admin_users
 from web.routes.admin_common import ADMIN_ONLY
 
 ACTION_PREFIXES = (
@@ -31,10 +33,11 @@ BAD_DAY = N_("Give a date as YYYY-MM-DD.")
 PER_PAGE = 50
 
 
-@get("/admin", guards=ADMIN_ONLY, sync_to_thread=False)
-def overview() -> Template:
-    """Links to the administration screens."""
-    return Template("admin/index.html")
+@get("/admin", guards=ADMIN_ONLY)
+async def overview(state: State, viewer: CurrentViewer) -> Template:
+    """Links to the administration screens, below the first-run guide while it has steps to do."""
+    guide = await first_run_guide(state.ctx.db, viewer)
+    return Template("admin/index.html", context={"guide": guide})
 
 
 @get("/admin/audit", guards=ADMIN_ONLY)
@@ -88,6 +91,7 @@ def _day(raw: str, name: str, errors: dict[str, str]) -> date | None:
 ROUTES = [
     overview,
     audit,
+    *admin_invitations.ROUTES,
     *admin_users.ROUTES,
     *admin_networks.ROUTES,
     *admin_partners.ROUTES,

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, State
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from engine.domain.users import ROLE_LABELS, Role, User
@@ -36,13 +36,17 @@ NO_STORE = {"Cache-Control": "no-store"}  # a page showing a password once: neve
 async def users(state: State) -> Template:
     """Every account: name, e-mail, role, networks, partner organisation, active."""
     accounts = await state.accounts.users()
-    return Template("admin/users.html", context={"accounts": accounts, **await _choices(state)})
+    invitations = await state.invitations.states([user for user, _ in accounts])
+    return Template(
+        "admin/users.html",
+        context={"accounts": accounts, "invitations": invitations, **await _choices(state)},
+    )
 
 
 @get("/admin/users/new", guards=ADMIN_ONLY)
 async def new_user(state: State) -> Template:
     """The form for a new account."""
-    return await _form(state, None, {"role": Role.COORDINATOR, "locale": "ja"})
+    return await user_form(state, None, {"role": Role.COORDINATOR, "locale": "ja"})
 
 
 @post("/admin/users", guards=ADMIN_ONLY, status_code=200)
@@ -50,16 +54,16 @@ async def create_user(request: Request, state: State, viewer: CurrentViewer) -> 
     """Create an account; a password left blank is generated and shown once."""
     form = await form_of(request)
     errors: dict[str, str] = {}
-    user, network_ids = _parse(form, User(None, text(form, "email"), "", ""), errors)
+    user, network_ids = parse_account(form, User(None, text(form, "email"), "", ""), errors)
     typed = text(form, "password")
-    values = _values(user, network_ids)
+    values = account_values(user, network_ids)
     if errors:
-        return await _form(state, None, values, errors)
+        return await user_form(state, None, values, errors)
     password = typed or generated_password(user)
     try:
         saved = await state.accounts.create_user(user, password, viewer.actor, network_ids)
     except InvalidInput as exc:
-        return await _form(state, None, values, exc.errors)
+        return await user_form(state, None, values, exc.errors)
     return Template(
         "admin/user_done.html",
         context={"account": saved, "password": None if typed else password},
@@ -68,10 +72,13 @@ async def create_user(request: Request, state: State, viewer: CurrentViewer) -> 
 
 
 @get("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
-async def edit_user(state: State, user_id: FromPath[int]) -> Template:
-    """One account's form, with its enable/disable and password reset buttons."""
+async def edit_user(state: State, user_id: FromPath[int], sent: FromQuery[str] = "") -> Template:
+    """One account's form, with its invitation, enable/disable and password buttons.
+
+    ``sent`` says which e-mail was just queued ("invitation" or "reset").
+    """
     user, network_ids = await state.accounts.user(user_id)
-    return await _form(state, user, _values(user, tuple(network_ids)))
+    return await user_form(state, user, account_values(user, tuple(network_ids)), sent=sent[:20])
 
 
 @post("/admin/users/{user_id:int}", guards=ADMIN_ONLY, status_code=200)
@@ -82,16 +89,16 @@ async def update_user(
     current, _ = await state.accounts.user(user_id)
     form = await form_of(request)
     errors: dict[str, str] = {}
-    user, network_ids = _parse(form, replace(current, version=read_version(form)), errors)
-    values = _values(user, network_ids)
+    user, network_ids = parse_account(form, replace(current, version=read_version(form)), errors)
+    values = account_values(user, network_ids)
     if errors:
-        return await _form(state, current, values, errors)
+        return await user_form(state, current, values, errors)
     try:
         await state.accounts.update_user(user, network_ids, viewer.actor)
     except InvalidInput as exc:
-        return await _form(state, current, values, exc.errors)
+        return await user_form(state, current, values, exc.errors)
     except VersionConflict:
-        return await _form(state, current, values, {"form": CONFLICT}, status=409)
+        return await user_form(state, current, values, {"form": CONFLICT}, status=409)
     return Redirect("/admin/users", status_code=303)
 
 
@@ -105,7 +112,9 @@ async def set_active(
     try:
         await state.accounts.set_active(user_id, active, viewer.actor)
     except InvalidInput as exc:
-        return await _form(state, current, _values(current, tuple(network_ids)), exc.errors)
+        return await user_form(
+            state, current, account_values(current, tuple(network_ids)), exc.errors
+        )
     return Redirect(f"/admin/users/{user_id}", status_code=303)
 
 
@@ -120,7 +129,9 @@ async def reset_password(
     try:
         await state.accounts.set_password(user_id, new, viewer.actor)
     except InvalidInput as exc:
-        return await _form(state, current, _values(current, tuple(network_ids)), exc.errors)
+        return await user_form(
+            state, current, account_values(current, tuple(network_ids)), exc.errors
+        )
     return Template(
         "admin/user_done.html",
         context={"account": current, "password": None if password else new, "reset": True},
@@ -128,7 +139,9 @@ async def reset_password(
     )
 
 
-def _parse(form: FormMultiDict, base: User, errors: dict[str, str]) -> tuple[User, tuple[int, ...]]:
+def parse_account(
+    form: FormMultiDict, base: User, errors: dict[str, str]
+) -> tuple[User, tuple[int, ...]]:
     """The account the form describes; fields that do not apply to the role are left out."""
     role = text(form, "role")
     partner_id = number(form, "partner_id", errors) if role == Role.PARTNER else None
@@ -143,7 +156,8 @@ def _parse(form: FormMultiDict, base: User, errors: dict[str, str]) -> tuple[Use
     return user, network_ids
 
 
-def _values(user: User, network_ids: tuple[int, ...]) -> dict[str, Any]:
+def account_values(user: User, network_ids: tuple[int, ...]) -> dict[str, Any]:
+    """The form's values for ``user``."""
     return {
         "name": user.name,
         "email": user.email,
@@ -167,20 +181,28 @@ async def _choices(state: State) -> dict[str, Any]:
     }
 
 
-async def _form(
+async def user_form(
     state: State,
     account: User | None,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int | None = None,
+    **extra: Any,
 ) -> Template:
+    """The account form: a new account, an invitation (``inviting=True``) or an existing one."""
     errors = errors or {}
+    invitation = None
+    if account is not None and not account.has_password:
+        invitation = (await state.invitations.states([account])).get(account.id or 0)
     return Template(
         "admin/user_form.html",
         context={
             "account": account,
             "values": values,
             "errors": errors,
+            "invitation": invitation,
+            "inviting": False,
+            **extra,
             **await _choices(state),
         },
         status_code=status or (422 if errors else 200),

@@ -48,9 +48,14 @@ def _local(target: str) -> str:
 
 
 @get("/login", sync_to_thread=False)
-def login_page(next_url: Annotated[str, QueryParameter(name="next")] = "") -> Template:
-    """The login form."""
-    return Template("login.html", context={"next_url": _local(next_url), "email": ""})
+def login_page(
+    next_url: Annotated[str, QueryParameter(name="next")] = "", done: FromQuery[str] = ""
+) -> Template:
+    """The login form; ``done`` says a password was just set through a link."""
+    return Template(
+        "login.html",
+        context={"next_url": _local(next_url), "email": "", "done": done[:20]},
+    )
 
 
 @post("/login")

@@ -14,15 +14,50 @@ from litestar.params import FromPath, FromQuery
 from engine.clock import local_date
 from engine.domain.access import Permission, Viewer
 from engine.domain.partner import INDUSTRY_LABELS
+from engine.i18n import N_
 from engine.store.read import pipeline
 from engine.store.read.pipeline import CardRow
 from web.board_query import PER_COLUMN, BoardQuery
 from web.cards import card_context
+from web.first_run import first_run_guide
 from web.fragments import is_htmx, render
 from web.guards import CurrentViewer, requires
 from workflows.collaboration import STAGE_LABELS, Stage
 
 MAX_OFFSET = 1_000_000
+# What an empty column holds and how cards arrive there, for a board with no filter on.
+EMPTY_COLUMNS = {
+    Stage.CANDIDATE: N_(
+        "Companies the network may approach wait here. Add one with ＋ Add a candidate."
+    ),
+    Stage.APPROACHED: N_(
+        "A candidate arrives here when you move its card with “Start the approach”,"
+        " once its scorecard is complete."
+    ),
+    Stage.MEMO_SIGNED: N_(
+        "A card arrives here when the memorandum is signed: move it from Approached"
+        " with “Sign the memorandum”."
+    ),
+    Stage.PLAN: N_(
+        "A card arrives here when planning starts after the memorandum, or when a plan"
+        " is revised for another cycle."
+    ),
+    Stage.PILOT: N_("A card arrives here when the pilot starts, once its plan is ready."),
+    Stage.EVALUATED: N_(
+        "A card arrives here when the pilot's evaluation is complete: KPIs measured"
+        " and the evaluation written."
+    ),
+    Stage.RENEWED: N_(
+        "A card arrives here when the collaboration is renewed after its evaluation."
+    ),
+    Stage.WITHDRAWN: N_(
+        "Collaborations withdrawn at any stage are kept here; one can be reopened as a candidate."
+    ),
+}
+EMPTY_CANDIDATES_NO_ADD = N_(
+    "Companies the network may approach wait here; the network's staff add them"
+    " with ＋ Add a candidate."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +97,8 @@ async def page_context(
         "today": today,  # the day the cards' due rules were read for
         **card_context(request.scope, viewer.can(Permission.MOVE)),
         "can_add": viewer.can(Permission.EDIT),
+        "empty_columns": EMPTY_COLUMNS,
+        "empty_candidates_no_add": EMPTY_CANDIDATES_NO_ADD,
     }
 
 
@@ -94,6 +131,8 @@ async def board(request: Request, state: State, viewer: CurrentViewer) -> Any:
             )
         )
     context = await page_context(request, state, viewer, query, columns, today, found.options)
+    if not is_htmx(request):  # the guide sits outside the fragments htmx asks for
+        context["guide"] = await first_run_guide(state.ctx.db, viewer)
     # The address bar keeps only the filters in use, so a view can be bookmarked.
     headers = {"HX-Push-Url": query.url("/board")}
     return render(request, "board.html", "board", context, headers=headers)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.account_links import Link, LinkPurpose
+from engine.store.repositories.accounts import Attempts
 from engine.store.tables import account_links, reset_requests
 
 
@@ -107,37 +108,10 @@ class AccountLinks:
         return result.rowcount
 
 
-class ResetRequests:
+class ResetRequests(Attempts):
     """Every "forgot my password" request, known address or not, counted for the throttle."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def add(self, email: str, client: str, now: datetime) -> None:
-        """Remember one request."""
-        await self.conn.execute(
-            insert(reset_requests).values(at=now, email=email[:254], client=client[:64])
-        )
-
-    async def counts_since(self, email: str, client: str, since: datetime) -> tuple[int, int]:
-        """Requests since ``since`` for this address and from this client."""
-        per_email = select(func.count()).where(
-            reset_requests.c.email == email, reset_requests.c.at >= since
-        )
-        per_client = select(func.count()).where(
-            reset_requests.c.client == client, reset_requests.c.at >= since
-        )
-        row = (
-            await self.conn.execute(
-                select(per_email.scalar_subquery(), per_client.scalar_subquery())
-            )
-        ).one()
-        return row[0], row[1]
-
-    async def delete_before(self, before: datetime) -> int:
-        """Housekeeping: requests older than ``before``."""
-        result = await self.conn.execute(delete(reset_requests).where(reset_requests.c.at < before))
-        return result.rowcount
+    table = reset_requests
 
 
 def _link(row: Row[Any]) -> Link:

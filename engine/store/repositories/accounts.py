@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.access import Session
@@ -93,26 +94,25 @@ class Tokens:
         return result.rowcount
 
 
-class LoginFailures:
-    """Failed logins, counted per account and per client to throttle guessing."""
+class Attempts:
+    """Attempts counted per address and per client to throttle them (see the subclasses)."""
+
+    table: ClassVar[Table]
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
     async def add(self, email: str, client: str, now: datetime) -> None:
-        """Remember one failed attempt."""
+        """Remember one attempt."""
         await self.conn.execute(
-            insert(login_failures).values(at=now, email=email[:254], client=client[:64])
+            insert(self.table).values(at=now, email=email[:254], client=client[:64])
         )
 
     async def counts_since(self, email: str, client: str, since: datetime) -> tuple[int, int]:
-        """Failures since ``since`` for this account and for this client."""
-        per_email = select(func.count()).where(
-            login_failures.c.email == email, login_failures.c.at >= since
-        )
-        per_client = select(func.count()).where(
-            login_failures.c.client == client, login_failures.c.at >= since
-        )
+        """Attempts since ``since`` for this address and from this client."""
+        c = self.table.c
+        per_email = select(func.count()).where(c.email == email, c.at >= since)
+        per_client = select(func.count()).where(c.client == client, c.at >= since)
         row = (
             await self.conn.execute(
                 select(per_email.scalar_subquery(), per_client.scalar_subquery())
@@ -120,11 +120,17 @@ class LoginFailures:
         ).one()
         return row[0], row[1]
 
+    async def delete_before(self, before: datetime) -> int:
+        """Housekeeping: drop attempts older than ``before`` (past the throttle's window)."""
+        result = await self.conn.execute(delete(self.table).where(self.table.c.at < before))
+        return result.rowcount
+
+
+class LoginFailures(Attempts):
+    """Failed logins, counted per account and per client to throttle guessing."""
+
+    table = login_failures
+
     async def clear(self, email: str) -> None:
         """Forget an account's failures after a successful login."""
         await self.conn.execute(delete(login_failures).where(login_failures.c.email == email))
-
-    async def delete_before(self, before: datetime) -> int:
-        """Housekeeping: drop failures older than the throttling window."""
-        result = await self.conn.execute(delete(login_failures).where(login_failures.c.at < before))
-        return result.rowcount

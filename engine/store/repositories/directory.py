@@ -392,4 +392,5 @@ def user_from(row: Row[Any]) -> User:
         locale=row.locale,
         partner_id=row.partner_id,
         version=row.version,
+        has_password=row.password_hash is not None,
     )

@@ -82,12 +82,15 @@ class Outbox:
         )
         return [queued_from(r) for r in rows]
 
-    async def sent(self, mail_id: int, now: datetime) -> None:
-        """Record a delivery."""
+    async def sent(self, mail_id: int, now: datetime, body: str | None = None) -> None:
+        """Record a delivery; ``body`` replaces the kept copy (without its secret link)."""
+        kept = {} if body is None else {"body": body}
         await self.conn.execute(
             update(outbox)
             .where(outbox.c.id == mail_id)
-            .values(status=str(MailStatus.SENT), sent_at=now, lease_until=None, last_error="")
+            .values(
+                status=str(MailStatus.SENT), sent_at=now, lease_until=None, last_error="", **kept
+            )
         )
 
     async def retry(self, mail_id: int, at: datetime, error: str) -> None:

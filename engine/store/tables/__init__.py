@@ -1,6 +1,14 @@
 """The schema as SQLAlchemy Core tables, one module per area; Alembic migrations create it."""
 
-from engine.store.tables.accounts import api_tokens, login_failures, memberships, sessions, users
+from engine.store.tables.accounts import (
+    account_links,
+    api_tokens,
+    login_failures,
+    memberships,
+    reset_requests,
+    sessions,
+    users,
+)
 from engine.store.tables.attachments import attachments
 from engine.store.tables.base import UTCDateTime, metadata
 from engine.store.tables.collaborations import (
@@ -29,6 +37,7 @@ from engine.store.tables.notices import audit_log, due_items, heartbeats, outbox
 
 __all__ = [
     "UTCDateTime",
+    "account_links",
     "activities",
     "api_tokens",
     "approvals",
@@ -55,6 +64,7 @@ __all__ = [
     "partners",
     "plans",
     "renewals",
+    "reset_requests",
     "scorecards",
     "sessions",
     "users",

@@ -1,4 +1,5 @@
-"""Accounts: users, their sessions, API tokens, failed logins, and network memberships."""
+"""Accounts: users, their sessions, API tokens, failed logins, network memberships, and the
+invitation and password-reset links sent by e-mail."""
 
 from __future__ import annotations
 
@@ -84,4 +85,33 @@ memberships = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_memberships_network_id", "network_id"),
+)
+
+account_links = Table(
+    "account_links",
+    metadata,
+    id_column(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # "invitation" or "reset": a link of one kind is never accepted as the other.
+    Column("purpose", String(20), nullable=False),
+    # SHA-256 of the secret in the e-mailed link; the secret itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    # Set when a newer link replaced it, the invitation was withdrawn or the password changed.
+    Column("voided_at", UTCDateTime, nullable=True),
+    Column("created_by", Integer, nullable=True),
+    Index("ix_account_links_user_id", "user_id", "purpose"),
+)
+
+reset_requests = Table(
+    "reset_requests",
+    metadata,
+    id_column(),
+    Column("at", UTCDateTime, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("client", String(64), nullable=False),
+    Index("ix_reset_requests_email_at", "email", "at"),
+    Index("ix_reset_requests_client_at", "client", "at"),
 )

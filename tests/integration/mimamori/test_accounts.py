@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select
 
 from engine.clock import SystemClock, local_date
 from engine.domain.network import Network
@@ -19,15 +20,16 @@ from engine.store import migrate
 from engine.store.database import Database
 from engine.store.read import pipeline
 from engine.store.sessions import DatabaseSessions
+from engine.store.tables import outbox, users
 from workflows.collaboration import COLLABORATION
 
 STRONG = "Hinoki-Forest-31"
 
 
-def _mimamori(*args: str, url: str, cwd, stdin: str | None = None):
+def _mimamori(*args: str, url: str, cwd, stdin: str | None = None, **env: str):
     return subprocess.run(
         [sys.executable, "-m", "mimamori", *args],
-        env={"PATH": "/usr/bin:/bin", "MIMAMORI_DATABASE_URL": url},
+        env={"PATH": "/usr/bin:/bin", "MIMAMORI_DATABASE_URL": url, **env},
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -51,7 +53,7 @@ async def url(tmp_path) -> AsyncIterator[str]:
     db = Database(url)
     await migrate.upgrade(db)
     directory = DirectoryService(Context(db, COLLABORATION, SystemClock()))
-    network = Network(None, "みどり市見守りネットワーク", "みどり市", "架空県")
+    network = Network(None, "みどり市見守りネットワーク", "みどり市", "13")
     await directory.add_network(network, SYSTEM)
     await directory.add_partner(Partner(None, "みどり信用金庫", Industry.BANK, "中央地区"), SYSTEM)
     await db.dispose()
@@ -204,3 +206,33 @@ def _printed_logins(stdout: str) -> list[tuple[str, str, str]]:
         role, email, _, password = line.split()
         found.append((role, email, password))
     return found
+
+
+async def test_user_invite_queues_the_invitation_with_a_link_to_the_configured_site(url, tmp_path):
+    done = _mimamori(
+        *("user", "invite", "--email", "Sato@Example.jp", "--name", "佐藤 花子"),
+        *("--role", "coordinator", "--network", "みどり市見守りネットワーク"),
+        url=url,
+        cwd=tmp_path,
+        MIMAMORI_BASE_URL="https://mimamori.city.example.jp",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "invited sato@example.jp as coordinator" in done.stdout
+    db = Database(url)
+    async with db.read() as conn:
+        mail = (await conn.execute(select(outbox.c.to_addr, outbox.c.body))).one()
+        account = (
+            await conn.execute(select(users).where(users.c.email == "sato@example.jp"))
+        ).one()
+    await db.dispose()
+    assert mail.to_addr == "sato@example.jp"
+    assert "https://mimamori.city.example.jp/invitation/" in mail.body
+    assert "みどり市見守りネットワーク" in mail.body
+    assert account.password_hash is None and account.active
+
+
+async def test_user_invite_refuses_an_address_already_in_use_in_one_line(url, tmp_path):
+    args = ("user", "invite", "--email", "a@example.jp", "--name", "A", "--role", "manager")
+    assert _mimamori(*args, url=url, cwd=tmp_path).returncode == 0
+    line = _refused_in_one_line(_mimamori(*args, url=url, cwd=tmp_path))
+    assert "already exists" in line

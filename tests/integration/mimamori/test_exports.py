@@ -43,7 +43,7 @@ async def two_networks(ctx: Context) -> dict[str, int]:
         ("midori", "みどり市見守りネットワーク", ("みどり信用金庫", EVIL)),
         ("aoba", "あおば町見守りネットワーク", ("あおば運輸",)),
     ):
-        network = await directory.add_network(Network(None, name, name[:3], "架空県"), SYSTEM)
+        network = await directory.add_network(Network(None, name, name[:3], "13"), SYSTEM)
         assert network.id is not None
         ids[key] = network.id
         for partner_name in partner_names:

@@ -24,7 +24,7 @@ def _mimamori(*args: str, url: str, cwd) -> subprocess.CompletedProcess[str]:
 
 async def test_import_dry_run_bad_lines_and_unknown_network(ctx, tmp_path):
     network = await DirectoryService(ctx).add_network(
-        Network(None, "みどり市見守りネットワーク", "みどり市", "架空県"), SYSTEM
+        Network(None, "みどり市見守りネットワーク", "みどり市", "13"), SYSTEM
     )
     url = ctx.db.engine.url.render_as_string(hide_password=False)
     good = tmp_path / "list.csv"

@@ -93,7 +93,7 @@ async def test_an_account_edit_changes_role_and_networks_and_checks_the_version(
     directory = DirectoryService(ctx)
     await candidate(ctx)
     midori = (await directory.networks())[0]
-    aoba = await directory.add_network(Network(None, "あおば町", "あおば町", "架空県"), SYSTEM)
+    aoba = await directory.add_network(Network(None, "あおば町", "あおば町", "13"), SYSTEM)
     staff = await _staff(accounts, (midori.id,))
 
     saved = await accounts.update_user(

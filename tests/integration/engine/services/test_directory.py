@@ -36,7 +36,7 @@ async def test_a_partner_edit_replaces_contacts_and_seasons_and_checks_the_versi
 async def test_network_timing_settings_stay_within_the_guidebook_window(ctx):
     directory = DirectoryService(ctx)
     network = await directory.add_network(
-        Network(None, "あおば町見守りネットワーク", "あおば町", "架空県"), COORDINATOR
+        Network(None, "あおば町見守りネットワーク", "あおば町", "13"), COORDINATOR
     )
     with pytest.raises(InvalidInput) as invalid:
         await directory.update_network(replace(network, approach_escalation_months=4), COORDINATOR)
@@ -47,7 +47,7 @@ async def test_network_timing_settings_stay_within_the_guidebook_window(ctx):
     assert (saved.approach_reminder_months, saved.version) == (3, 2)
     with pytest.raises(InvalidInput):
         await directory.add_network(
-            Network(None, "あおば町見守りネットワーク", "あおば町", "架空県"), COORDINATOR
+            Network(None, "あおば町見守りネットワーク", "あおば町", "13"), COORDINATOR
         )
 
 

@@ -18,7 +18,7 @@ LIST = "事業者名,業種,地区,担当者\r\n" + "".join(
 
 async def _network(ctx) -> int:
     saved = await DirectoryService(ctx).add_network(
-        Network(None, "みどり市", "みどり市", "架空県"), SYSTEM
+        Network(None, "みどり市", "みどり市", "13"), SYSTEM
     )
     assert saved.id is not None
     return saved.id

@@ -20,7 +20,7 @@ async def _networks(ctx) -> tuple[int, int]:
         ("みどり市見守りネットワーク", "みどり市"),
         ("あおば町見守りネットワーク", "あおば町"),
     ):
-        network = await directory.add_network(Network(None, name, town, "架空県"), COORDINATOR)
+        network = await directory.add_network(Network(None, name, town, "13"), COORDINATOR)
         assert network.id is not None
         ids.append(network.id)
     return ids[0], ids[1]

@@ -38,7 +38,7 @@ async def network(ctx: Context, name: str = MIDORI) -> int:
         found = await uow.networks.by_name(name)
     if found is None:
         found = await DirectoryService(ctx).add_network(
-            Network(None, name, name.removesuffix("見守りネットワーク"), "架空県"), COORDINATOR
+            Network(None, name, name.removesuffix("見守りネットワーク"), "13"), COORDINATOR
         )
     assert found.id is not None
     return found.id

@@ -14,9 +14,10 @@ from engine.errors import ConfigError, LoginRefused
 from engine.mail import FileTransport
 from engine.services import CollaborationService, DeliveryService
 from engine.services.accounts import AccountService, digest
+from engine.services.password_links import PasswordLinkService
 from engine.services.retention import RetentionPolicy, RetentionService
 from engine.store.sessions import DatabaseSessions
-from engine.store.tables import audit_log, login_failures, outbox
+from engine.store.tables import account_links, audit_log, login_failures, outbox, reset_requests
 from engine.store.uow import reading, writing
 from tests.integration.builders import candidate
 
@@ -98,6 +99,24 @@ async def test_failed_logins_past_the_throttle_window_are_forgotten(
 
     async with reading(ctx.db) as uow:
         assert (await uow.conn.execute(select(login_failures))).first() is None
+
+
+async def test_reset_requests_go_with_their_window_and_spent_links_after_a_year(
+    ctx, clock, accounts, retention
+):
+    await _user(accounts, "sato@midori.example.jp")
+    links = PasswordLinkService(ctx)
+    await links.request_reset("sato@midori.example.jp", "10.0.0.1")
+    await links.request_reset("nobody@midori.example.jp", "10.0.0.1")
+    clock.advance(days=1)
+    await retention.run_if_due()
+    async with reading(ctx.db) as uow:
+        assert (await uow.conn.execute(select(reset_requests))).first() is None
+        assert (await uow.conn.execute(select(account_links))).first() is not None
+    clock.advance(days=366)
+    await retention.run_if_due()
+    async with reading(ctx.db) as uow:
+        assert (await uow.conn.execute(select(account_links))).first() is None
 
 
 async def test_delivered_mail_keeps_its_record_but_not_its_body_after_90_days(

@@ -99,3 +99,71 @@ async def test_upgrading_to_partner_lists_puts_each_partner_in_its_networks_list
         )
     assert [tuple(k) for k in keys] == [("株式会社 みどり商店", "みどり商店")]
     assert [tuple(r) for r in lists] == [tuple(r) for r in wanted] and cid
+
+
+def _prefecture_migration():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(migrate.__file__).parent / "migrations/versions/0011_prefecture_codes.py"
+    spec = importlib.util.spec_from_file_location("prefecture_codes_0011", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_upgrading_to_prefecture_codes_converts_what_it_recognises_and_keeps_the_rest(db):
+    from sqlalchemy import text
+
+    await migrate.downgrade(db, "0010")
+    old = {"あおば町": "東京", "みどり市": "Tokyo", "さくら村": "徳島県", "ひかり町": "ムー大陸"}
+    async with db.write() as conn:
+        await conn.execute(
+            text("INSERT INTO networks (name, municipality, prefecture) VALUES (:n, :n, :p)"),
+            [{"n": town, "p": prefecture} for town, prefecture in old.items()],
+        )
+    await migrate.upgrade(db)
+    query = text("SELECT name, prefecture FROM networks")
+    async with db.read() as conn:
+        upgraded = {r.name: r.prefecture for r in await conn.execute(query)}
+    assert upgraded == {
+        "あおば町": "13",
+        "みどり市": "13",
+        "さくら村": "36",
+        "ひかり町": "ムー大陸",
+    }
+    await migrate.downgrade(db, "0010")
+    async with db.read() as conn:
+        downgraded = {r.name: r.prefecture for r in await conn.execute(query)}
+    assert downgraded == {
+        "あおば町": "東京都",
+        "みどり市": "東京都",
+        "さくら村": "徳島県",
+        "ひかり町": "ムー大陸",
+    }
+    await migrate.upgrade(db)
+
+
+def test_the_prefecture_migration_s_frozen_lookup_agrees_with_the_code():
+    from engine.domain.prefectures import PREFECTURES, prefecture_code
+
+    migration = _prefecture_migration()
+    assert [(p.ja, p.en) for p in PREFECTURES] == list(migration.NAMES)
+    for spelling in (
+        "13",
+        "1",
+        "１３",
+        "東京",
+        "東京都",
+        "北海道",
+        "北海",
+        "ＴＯＫＹＯ",
+        "tokyo-to",
+        "Osaka Prefecture",
+        "Tōkyō",
+        "ムー大陸",
+        "",
+        "48",
+    ):
+        assert migration.code_of(spelling) == prefecture_code(spelling), spelling

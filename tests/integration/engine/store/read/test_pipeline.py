@@ -25,7 +25,7 @@ async def network_with_candidates(
     """A network of its own with a candidate per partner name; returns their ids in order."""
     directory = DirectoryService(ctx)
     network = await directory.add_network(
-        Network(None, f"{names[0]}ネットワーク", "あおば町", "架空県"), builders.COORDINATOR
+        Network(None, f"{names[0]}ネットワーク", "あおば町", "13"), builders.COORDINATOR
     )
     assert network.id is not None
     ids = []
