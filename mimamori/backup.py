@@ -16,6 +16,7 @@ import click
 
 from engine.clock import SystemClock
 from engine.errors import StoreUnavailable
+from engine.files.storage import LocalFiles
 from engine.store.backup import (
     BackupError,
     BackupRefused,
@@ -43,13 +44,16 @@ def backup(file: Path, force: bool) -> None:
     settings = settings_from_env()
 
     async def work(database: Database) -> Manifest:
-        return await make_backup(database, file, SystemClock(), force=force, progress=_progress)
+        files = LocalFiles(settings.files_dir)
+        return await make_backup(
+            database, file, SystemClock(), files, force=force, progress=_progress
+        )
 
     manifest = _run(lambda: with_db(settings, work))
     click.echo(
         f"backup written to {file}: {manifest.engine}, schema {manifest.schema_revision}, "
-        f"{len(manifest.tables)} tables, {manifest.rows:,} rows, "
-        f"{file.stat().st_size / 1e6:,.1f} MB (sessions are not included)"
+        f"{len(manifest.tables)} tables, {manifest.rows:,} rows, {len(manifest.files):,} attached "
+        f"files, {file.stat().st_size / 1e6:,.1f} MB (sessions are not included)"
     )
 
 
@@ -63,14 +67,15 @@ def restore(file: Path, replace: bool) -> None:
     settings = settings_from_env()
 
     async def work(database: Database) -> Restored:
-        return await restore_backup(database, file, replace=replace, progress=_progress)
+        files = LocalFiles(settings.files_dir)
+        return await restore_backup(database, file, files, replace=replace, progress=_progress)
 
     done = _run(lambda: with_db(settings, work))
     manifest = done.manifest
     click.echo(
         f"restored {file} (made {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC by Mimamori "
         f"{manifest.mimamori_version}): {len(manifest.tables)} tables, {manifest.rows:,} rows, "
-        "each table checked against the backup's checksums"
+        f"{len(manifest.files):,} attached files, each checked against the backup's checksums"
     )
     if done.replaced:
         click.echo(f"replaced what the database held: {describe(done.replaced)}")

@@ -58,6 +58,28 @@ class Attachment:
     removed_at: datetime | None = None
 
 
+DOCUMENT_EVENTS = {
+    "document_attached": N_("Document attached"),
+    "document_removed": N_("Document removed"),
+}
+"""How a document's arrival and removal are named in a collaboration's history."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEvent:
+    """A document attached to or removed from a collaboration, as its history lists it.
+
+    Shaped like a state change's entry (no stages), so the two read as one history.
+    """
+
+    at: datetime
+    actor_name: str
+    event: str
+    comment: str
+    source: str = ""
+    dest: str = ""
+
+
 class UploadRefused(InvalidInput):
     """The uploaded file was not stored: wrong type, empty, or no file at all."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Longest first, so 「特定非営利活動法人」 is removed whole, not as 「法人」 leftovers.
 _LEGAL_FORMS = sorted(
@@ -46,6 +47,7 @@ _FORMS = re.compile("|".join(re.escape(f.casefold()) for f in _LEGAL_FORMS))
 _IGNORED = re.compile(r"[\s・･.,、。]+")
 
 
+@lru_cache(maxsize=4096)  # an import asks for each row's key several times in a row
 def name_key(name: str) -> str:
     """The comparison key of an organisation's name; empty for a name of only a legal form."""
     folded = unicodedata.normalize("NFKC", name).casefold()

@@ -13,7 +13,14 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from engine.domain.access import EVERYTHING, Scope
-from engine.domain.attachments import NO_FILE, UNKNOWN_RECORD, Attachment, RecordRef, UploadRefused
+from engine.domain.attachments import (
+    NO_FILE,
+    UNKNOWN_RECORD,
+    Attachment,
+    DocumentEvent,
+    RecordRef,
+    UploadRefused,
+)
 from engine.domain.users import Actor
 from engine.errors import InvalidInput
 from engine.files.detect import detect
@@ -103,6 +110,12 @@ class AttachmentService:
         async with reading(self.ctx.db) as uow:
             await uow.records.load_file(collaboration_id, scope=self.scope)
             return await uow.attachments.list(collaboration_id, self.scope)
+
+    async def events(self, collaboration_id: int) -> list[DocumentEvent]:
+        """When documents were attached and removed, for the staff's history of the card."""
+        async with reading(self.ctx.db) as uow:
+            await uow.records.load_file(collaboration_id, scope=self.scope)
+            return await uow.attachments.events(collaboration_id)
 
     async def get(self, collaboration_id: int, attachment_id: int) -> Attachment:
         """One attachment; NotFound if removed, not shared (for a partner) or not visible."""

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from engine.services import Context
 from tests.e2e.accounts import add_account, log_in
+from tests.e2e.axe import assert_accessible
 from tests.e2e.harness import LiveServer, Seed, snap
 from tests.web.mailbox import LINK
 
@@ -56,6 +57,7 @@ def _link_for(mail_dir: Path, address: str) -> str:
 
 def _choose_password(page: Page, link: str, password: str) -> None:
     page.goto(link)
+    assert_accessible(page)
     page.locator("#password").fill(password)
     page.locator("#password_again").fill(password)
     page.locator("form button[type=submit]").click()
@@ -71,8 +73,10 @@ def _invite(page: Page, base: str, name: str, email: str, role: str) -> None:
         page.get_by_label(NETWORK).check()
     else:
         page.locator("#partner_id").select_option(label=PARTNER)
+    assert_accessible(page)
     page.get_by_role("button", name="招待メールを送る").click()
     expect(page.get_by_role("status")).to_contain_text(f"{email} に招待メールを送りました")
+    assert_accessible(page)
 
 
 def _log_out(page: Page) -> None:
@@ -87,12 +91,14 @@ def test_from_an_empty_database_to_a_partner_reading_its_collaboration(
     log_in(page, base, ADMIN)
     page.goto(f"{base}/board")
     expect(page.get_by_role("region", name="はじめに")).to_be_visible()
+    assert_accessible(page)
 
     # The network, in a prefecture chosen from the list.
     page.goto(f"{base}/admin/networks/new")
     page.locator("#name").fill(NETWORK)
     page.locator("#prefecture").select_option(label="徳島県")
     page.locator("#municipality").fill("ひかり市")
+    assert_accessible(page)
     page.locator("form.admin-form button[type=submit]").first.click()
     page.goto(f"{base}/admin/networks")
     expect(page.get_by_role("main")).to_contain_text("徳島県")
@@ -101,6 +107,7 @@ def test_from_an_empty_database_to_a_partner_reading_its_collaboration(
     _invite(page, base, "担当 花子", COORDINATOR, "coordinator")
     page.goto(f"{base}/admin/users")
     expect(page.get_by_role("row", name="担当 花子")).to_contain_text("招待中")
+    assert_accessible(page)
     snap(page, "day_one_invited")
 
     colleague = browser.new_page(locale="ja-JP")
@@ -127,4 +134,19 @@ def test_from_an_empty_database_to_a_partner_reading_its_collaboration(
     log_in(page, base, PARTNER_USER, "Hikari-no-michi-8")
     expect(page).to_have_url(f"{base}/portal")
     expect(page.get_by_role("main")).to_contain_text(NETWORK)
+    assert_accessible(page)
     snap(page, "day_one_portal")
+
+
+def test_the_way_back_from_a_forgotten_password_is_accessible(page: Page, live_server: LiveServer):
+    base = live_server.url
+    page.goto(f"{base}/login")
+    page.get_by_role("link", name="パスワードをお忘れの方").click()
+    assert_accessible(page)
+    page.locator("#email").fill("nobody@hikari.example.jp")
+    page.get_by_role("button", name="リンクを送る").click()
+    expect(page.get_by_role("status")).to_contain_text("nobody@hikari.example.jp")
+    assert_accessible(page)
+    page.goto(f"{base}/password/reset/not-a-real-link")
+    expect(page.get_by_role("alert")).to_contain_text("このリンクは正しくありません")
+    assert_accessible(page)

@@ -166,8 +166,13 @@ async def test_share_and_remove_need_the_current_version_and_are_audited(as_role
     )
     assert removed.headers["location"].endswith("?attachment=removed#attachments")
     assert (await client.get(base)).status_code == 404
-    assert "handout.pdf" not in (await client.get(f"/collaborations/{cid}")).text
+    page = (await client.get(f"/collaborations/{cid}?lang=en")).text
+    assert f'href="{base}"' not in page  # no longer offered for download
     assert await _audit(world_url) == ["attachment.add", "attachment.share", "attachment.remove"]
+    # The history keeps both: when it came, and when it went and by whom.
+    history = page[page.index('id="h-history"') : page.index('id="h-activities"')]
+    assert "Document attached" in history and "Document removed" in history
+    assert history.count("handout.pdf") == 2 and "coordinator さん" in history
 
 
 async def test_administrators_read_but_do_not_upload(as_role, client, world, world_url):

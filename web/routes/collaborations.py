@@ -14,10 +14,12 @@ from markupsafe import Markup
 
 from engine.clock import local_date
 from engine.domain.access import Permission
+from engine.domain.attachments import DOCUMENT_EVENTS
 from engine.domain.collaboration import ActivityKind, Kpi, Scorecard
 from engine.domain.partner import INDUSTRY_LABELS
 from engine.i18n import N_
 from engine.services import CollaborationService, RecordService
+from engine.services.attachments import AttachmentService
 from engine.services.collaborations import NOT_STAFF
 from engine.store.read.collaboration_page import Report, collaboration_extras
 from web.attachment_section import attachment_section
@@ -186,7 +188,11 @@ async def collaboration_page(
             "file": file,
             "c": file.collaboration,
             "options": options,
-            "history": history,
+            # State changes and documents attached or removed, as one history.
+            "history": sorted(
+                [*history, *await AttachmentService(ctx, viewer.scope).events(collaboration_id)],
+                key=lambda entry: entry.at,
+            ),
             "comments": comments,
             "attachments": await attachment_section(ctx, viewer, collaboration_id, request),
             "extras": extras,
@@ -203,7 +209,8 @@ async def collaboration_page(
             "block_attributes": _block_attributes(oob=wanted == ALL),
             "number": number,
             "stage_labels": STAGE_LABELS,
-            "event_labels": {name: e.label for name, e in ctx.workflow.events.items()},
+            "event_labels": {name: e.label for name, e in ctx.workflow.events.items()}
+            | DOCUMENT_EVENTS,
             "due_labels": {rule.name: rule.message for rule in ctx.workflow.timing},
             "due_kind_labels": DUE_KIND_LABELS,
             "activity_labels": ACTIVITY_LABELS,

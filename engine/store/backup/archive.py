@@ -1,4 +1,4 @@
-"""The backup file: a plain tar holding ``manifest.json`` first, then the database payload.
+"""The backup file: a plain tar of ``manifest.json``, the database payload, then the files.
 
 A backup is written to a hidden temporary file beside its final name, synced
 and renamed, so a failed or interrupted backup never leaves a half file under
@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.files.storage import LocalFiles
+from engine.store.backup import documents
 from engine.store.backup.errors import BackupRefused
 from engine.store.backup.manifest import Manifest, from_json
 
@@ -44,7 +46,9 @@ def check_target(path: Path, *, force: bool) -> None:
         raise BackupRefused(f"the folder {path.parent} does not exist")
 
 
-def write(path: Path, manifest: Manifest, payload: Path, *, force: bool) -> None:
+def write(
+    path: Path, manifest: Manifest, payload: Path, files: LocalFiles | None, *, force: bool
+) -> None:
     """Write the archive to ``path`` atomically (temporary file, fsync, rename)."""
     check_target(path, force=force)
     mtime = manifest.created_at.timestamp()
@@ -56,6 +60,8 @@ def write(path: Path, manifest: Manifest, payload: Path, *, force: bool) -> None
                 tar.addfile(_member(MANIFEST, len(raw), mtime), io.BytesIO(raw))
                 with payload.open("rb") as data:
                     tar.addfile(_member(manifest.payload_name, manifest.payload_bytes, mtime), data)
+                if files is not None:
+                    documents.add_to(tar, files, manifest.files, mtime)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)

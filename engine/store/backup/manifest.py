@@ -9,14 +9,15 @@ what was there at that moment.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib import metadata
 
 from engine.store.backup.errors import BackupRefused
 
 FORMAT = "mimamori-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 added the attachments' files (``files``); a file of format 1 holds none."""
 ENGINES = ("sqlite", "postgresql")
 PAYLOADS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 """The payload member of each engine: a SQLite database file, or a ``pg_dump -Fc`` archive."""
@@ -43,6 +44,8 @@ class Manifest:
     payload_bytes: int = 0
     payload_sha256: str = ""
     data_excluded: tuple[str, ...] = ("sessions",)
+    files: dict[str, int] = field(default_factory=dict)
+    """The attached files it holds: size by SHA-256."""
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -96,6 +99,7 @@ def from_json(raw: bytes) -> Manifest:
             payload_bytes=int(data["payload"]["bytes"]),
             payload_sha256=str(data["payload"]["sha256"]),
             data_excluded=tuple(data.get("data_excluded", ())),
+            files={str(sha): int(size) for sha, size in data.get("files", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackupRefused(f"not a Mimamori backup (its manifest cannot be read: {exc})") from exc

@@ -13,8 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from engine.clock import Clock
+from engine.files.storage import LocalFiles
 from engine.store import migrate
-from engine.store.backup import archive, pgrestore, postgres, sqlite
+from engine.store.backup import archive, documents, pgrestore, postgres, sqlite
 from engine.store.backup.errors import BackupRefused
 from engine.store.backup.manifest import PAYLOADS, Manifest, mimamori_version
 from engine.store.database import Database
@@ -39,9 +40,16 @@ class Restored:
 
 
 async def make_backup(
-    db: Database, path: Path, clock: Clock, *, force: bool = False, progress: Progress = print
+    db: Database,
+    path: Path,
+    clock: Clock,
+    files: LocalFiles | None = None,
+    *,
+    force: bool = False,
+    progress: Progress = print,
 ) -> Manifest:
-    """Write a consistent backup of ``db`` to ``path`` while the app keeps running."""
+    """Write a consistent backup of ``db`` (and of the attachments' ``files``) to ``path``
+    while the app keeps running."""
     archive.check_target(path, force=force)
     created_at = clock.now()
     engine = _engine(db)
@@ -56,6 +64,14 @@ async def make_backup(
         if revision is None:
             raise BackupRefused("the database has no schema yet (mimamori db upgrade): no backup")
         size, sha256 = await asyncio.to_thread(archive.digest, payload)
+        held: dict[str, int] = {}
+        if files is not None:
+            held, missing = documents.present(files, await documents.referenced(db))
+            if missing:
+                progress(
+                    f"warning: {len(missing)} attached files are missing from {files.root}"
+                    f" (first: {missing[0]}); the backup holds the other {len(held)}"
+                )
         manifest = Manifest(
             engine=engine,
             schema_revision=revision,
@@ -66,16 +82,23 @@ async def make_backup(
             payload_bytes=size,
             payload_sha256=sha256,
             data_excluded=NOT_RESTORED,
+            files=held,
         )
         progress(f"writing {path}")
-        await asyncio.to_thread(archive.write, path, manifest, payload, force=force)
+        await asyncio.to_thread(archive.write, path, manifest, payload, files, force=force)
     return manifest
 
 
 async def restore_backup(
-    db: Database, path: Path, *, replace: bool = False, progress: Progress = print
+    db: Database,
+    path: Path,
+    files: LocalFiles | None = None,
+    *,
+    replace: bool = False,
+    progress: Progress = print,
 ) -> Restored:
-    """Restore the backup at ``path`` into ``db``, which must hold no data unless ``replace``."""
+    """Restore the backup at ``path`` into ``db``, which must hold no data unless ``replace``,
+    and its attached files into ``files``."""
     manifest = await asyncio.to_thread(archive.read_manifest, path)
     engine = _engine(db)
     if manifest.engine != engine:
@@ -95,6 +118,12 @@ async def restore_backup(
             f"the database is not empty ({describe(held)}); nothing was changed: "
             "add --replace to replace it with the backup"
         )
+    if manifest.files and files is None:
+        raise BackupRefused(f"{path} holds attached files: say where they go; nothing was changed")
+    if files is not None:
+        # Before the database: a damaged file refuses the restore with nothing changed (files
+        # put in place by then are named by their content, and nothing refers to them yet).
+        await asyncio.to_thread(documents.restore_from, path, manifest.files, files, progress)
     folder = sqlite_path(db).parent if db.is_sqlite else None
     with tempfile.TemporaryDirectory(prefix=".mimamori-restore-", dir=folder) as work:
         payload = Path(work) / manifest.payload_name

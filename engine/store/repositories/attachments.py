@@ -11,12 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.access import Scope
-from engine.domain.attachments import Attachment, RecordKind, RecordRef
+from engine.domain.attachments import Attachment, DocumentEvent, RecordKind, RecordRef
 from engine.domain.users import Actor
 from engine.errors import NotFound
 from engine.store.repositories.scoping import PARTNER_KIND, scope_kind, visible
 from engine.store.repositories.versioned import save_versioned
-from engine.store.tables import activities, attachments, collaborations, memoranda, plans
+from engine.store.tables import (
+    activities,
+    attachments,
+    collaborations,
+    memoranda,
+    plans,
+    users,
+)
 
 
 class Attachments:
@@ -56,6 +63,30 @@ class Attachments:
             .order_by(attachments.c.uploaded_at.desc(), attachments.c.id.desc())
         )
         return [_attachment(r) for r in rows]
+
+    async def events(self, collaboration_id: int) -> list[DocumentEvent]:
+        """Every attaching and removal of a document of the collaboration, oldest first."""
+        remover = users.alias("remover")
+        rows = await self.conn.execute(
+            select(
+                attachments.c.name,
+                attachments.c.uploaded_at,
+                attachments.c.uploaded_by_name,
+                attachments.c.removed_at,
+                remover.c.name.label("removed_by_name"),
+            )
+            .select_from(attachments.outerjoin(remover, remover.c.id == attachments.c.removed_by))
+            .where(attachments.c.collaboration_id == collaboration_id)
+        )
+        found = []
+        for row in rows:
+            found.append(
+                DocumentEvent(row.uploaded_at, row.uploaded_by_name, "document_attached", row.name)
+            )
+            if row.removed_at is not None:
+                who = row.removed_by_name or ""
+                found.append(DocumentEvent(row.removed_at, who, "document_removed", row.name))
+        return sorted(found, key=lambda event: event.at)
 
     async def get(self, collaboration_id: int, attachment_id: int, scope: Scope) -> Attachment:
         """One attachment of the collaboration; NotFound if removed or outside the scope."""
