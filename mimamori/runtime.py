@@ -50,7 +50,7 @@ def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
 
     async def run() -> T:
         try:
-            db = Database(settings.database_url)
+            db = Database(settings.database_url, "mimamori-cli")
         except ConfigError as exc:
             raise click.UsageError(f"MIMAMORI_DATABASE_URL: {exc}") from exc
         try:

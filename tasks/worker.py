@@ -81,7 +81,7 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
-        ctx["mimamori"] = Context.from_settings(settings, COLLABORATION, clock)
+        ctx["mimamori"] = Context.from_settings(settings, COLLABORATION, clock, "mimamori-worker")
         ctx["transport"] = transport_from_settings(settings)
 
     async def shutdown(ctx: dict[str, Any]) -> None:

@@ -104,7 +104,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        ctx = Context.from_settings(settings, COLLABORATION, clock)
+        ctx = Context.from_settings(settings, COLLABORATION, clock, "mimamori-web")
         sessions = DatabaseSessions(ctx.db)
         app.state.ctx = ctx
         app.state.settings = settings

@@ -8,6 +8,7 @@ says whom to ask.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from engine.domain.access import Permission, Viewer
 from engine.i18n import N_
@@ -136,9 +137,27 @@ def steps_for(viewer: Viewer, facts: FirstRunFacts) -> Guide:
     )
 
 
+_COMPLETE: WeakKeyDictionary[Database, set[tuple[int, str, frozenset[int]]]] = WeakKeyDictionary()
+"""Per database, the viewers (with their role and networks) whose guide was found complete.
+
+Nothing in the app deletes a network, a partner's place in a list or a collaboration, so
+a finished guide stays finished: the board, on every full view, need not ask again.
+"""
+_REMEMBER_AT_MOST = 10_000
+
+
 async def first_run_guide(db: Database, viewer: Viewer) -> Guide | None:
     """The guide for a staff viewer while a step is undone; None once all are done."""
     if not viewer.is_staff:
         return None
+    key = (viewer.user_id, str(viewer.role), viewer.network_ids)
+    complete = _COMPLETE.setdefault(db, set())
+    if key in complete:
+        return None
     facts = await first_run_facts(db, viewer.scope, viewer.user_id)
-    return None if facts.all_done else steps_for(viewer, facts)
+    if facts.all_done:
+        if len(complete) >= _REMEMBER_AT_MOST:
+            complete.clear()
+        complete.add(key)
+        return None
+    return steps_for(viewer, facts)

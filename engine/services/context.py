@@ -31,11 +31,16 @@ class Context:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, workflow: Workflow, clock: Clock | None = None
+        cls,
+        settings: Settings,
+        workflow: Workflow,
+        clock: Clock | None = None,
+        application_name: str = "mimamori",
     ) -> Context:
-        """The configured database, on ``clock`` (the system clock unless one is given)."""
+        """The configured database, on ``clock`` (the system clock unless one is given);
+        ``application_name`` says which process holds its PostgreSQL connections."""
         return cls(
-            db=Database(settings.database_url),
+            db=Database(settings.database_url, application_name),
             workflow=workflow,
             clock=clock or SystemClock(),
             base_url=settings.base_url,

@@ -53,7 +53,7 @@ class Database:
     and an in-process lock keeps this process's writers from contending at all.
     """
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    def __init__(self, url: str, application_name: str = "mimamori", **engine_options: Any) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         # read() and write() always end their transaction, so the pool's rollback on
@@ -61,7 +61,11 @@ class Database:
         options: dict[str, Any] = (
             {"pool_reset_on_return": None, "module": one_hop_dbapi()}
             if self.is_sqlite
-            else {"pool_pre_ping": True}
+            else {
+                "pool_pre_ping": True,
+                # Who holds a connection, as pg_stat_activity shows it to an operator.
+                "connect_args": {"server_settings": {"application_name": application_name}},
+            }
         )
         options.update(engine_options)
         self.engine = create_async_engine(self.url, **options)
