@@ -69,6 +69,8 @@ class BusySeason:
                 errors.add(f"{prefix}{name}", N_("Give a real month and day."))
 
 
+_INDUSTRIES = frozenset(Industry)
+"""The industries, which also match their values as plain strings."""
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ・ー]+")
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -124,7 +126,7 @@ class Partner:
         if self.website and not WEBSITE.fullmatch(self.website):
             errors.add("website", N_("Give the address of a website, starting with https://."))
         errors.text("website", self.website, required=False, limit=300)
-        if self.industry not in Industry.__members__.values():
+        if self.industry not in _INDUSTRIES:
             errors.add("industry", N_("Choose an industry from the list."))
         for i, contact in enumerate(self.contacts):
             errors.text(f"contacts.{i}.name", contact.name, limit=100)

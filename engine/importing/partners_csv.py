@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from engine.domain.names import name_key
 from engine.domain.partner import INDUSTRY_LABELS, Contact, Industry, Partner
@@ -184,11 +184,8 @@ class Row:
     cells: Mapping[str, str]
     partner: Partner | None
     problems: tuple[Problem, ...] = ()
-
-    @property
-    def key(self) -> str:
-        """The normalised name, which duplicate detection compares."""
-        return name_key(self.cells.get("name", ""))
+    key: str = ""
+    """The normalised name, which duplicate detection compares."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,9 +396,10 @@ def row_of(line: int, cells: Mapping[str, str]) -> Row:
         partner.validate()
     except InvalidInput as exc:
         problems.extend(Problem(m, field=_column_of(f)) for f, m in exc.errors.items())
+    key = name_key(partner.name)
     if problems:
-        return Row(line, cells, None, tuple(problems))
-    return Row(line, cells, partner)
+        return Row(line, cells, None, tuple(problems), key)
+    return Row(line, cells, partner, key=key)
 
 
 def _nfkc(value: str) -> str:
@@ -417,6 +415,7 @@ def _column_of(partner_field: str) -> str:
     return partner_field
 
 
+@lru_cache(maxsize=256)  # a list names a handful of industries, row after row
 def industry_of(written: str) -> Industry | None:
     """The industry a cell names: by its Japanese or English label, a part of one, or its value."""
     return _industry_index().get(_word_key(written))
@@ -446,7 +445,7 @@ def _mark_duplicates(rows: list[Row]) -> Iterator[Row]:
         key = row.key
         if key and key in first_line:
             duplicate = Problem(DUPLICATE, {"line": str(first_line[key])}, field="name")
-            yield Row(row.line, row.cells, None, (*row.problems, duplicate))
+            yield Row(row.line, row.cells, None, (*row.problems, duplicate), key)
             continue
         if key:
             first_line[key] = row.line

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.domain.users import Actor
-from engine.store.tables import audit_log
+from engine.store.sets import ID_BATCH, rows_by_id
+from engine.store.tables import audit_log, collaborations, partners
 from engine.tracing import current_request_id
+
+_TABLES = {"partner": partners, "collaboration": collaborations}
+"""The records that ``record_many`` writes entries about, by entity name."""
 
 
 class Audit:
@@ -51,9 +55,11 @@ class Audit:
         entity_ids: list[int],
         **detail: Any,
     ) -> None:
-        """Append one entry per record with the same action and detail, in one executemany."""
-        if not entity_ids:
-            return
+        """Append one entry per record with the same action and detail.
+
+        One ``INSERT … SELECT`` per thousand records: the shared columns are bound
+        once per statement, not once per entry.
+        """
         common = {
             "at": at,
             "actor_id": actor.id,
@@ -62,9 +68,13 @@ class Audit:
             "detail": {"actor": actor.name, **detail},
             "request_id": current_request_id(),
         }
-        await self.conn.execute(
-            insert(audit_log), [{**common, "entity_id": entity_id} for entity_id in entity_ids]
-        )
+        shared = [
+            bindparam(name, value, type_=audit_log.c[name].type) for name, value in common.items()
+        ]
+        for start in range(0, len(entity_ids), ID_BATCH):
+            ids = rows_by_id(_TABLES[entity], entity_ids[start : start + ID_BATCH])
+            source = select(*shared, ids.c.id)
+            await self.conn.execute(insert(audit_log).from_select([*common, "entity_id"], source))
 
     async def for_entity(self, entity: str, entity_id: int) -> list[Row[Any]]:
         """Entries about one record, oldest first."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Integer, delete, insert, literal, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,6 +15,7 @@ from engine.domain.partner import BusySeason, Contact, Industry, Partner
 from engine.domain.users import User
 from engine.errors import NotFound
 from engine.store.repositories.versioned import save_versioned
+from engine.store.sets import ID_BATCH, rows_by_id
 from engine.store.tables import (
     busy_seasons,
     contacts,
@@ -246,19 +247,19 @@ class Partners:
         """Insert validated new partners with their contacts into a network's list, in bulk.
 
         Multi-row INSERT … RETURNING for the partners (ids in the order given),
-        one executemany each for their contacts and list entries. Busy seasons are
-        not written: an import has none.
+        an executemany for their contacts and one INSERT … SELECT for the list
+        entries. Busy seasons are not written: an import has none.
         """
         if not new:
             return []
         # Matched back by name key (unique within an import), not by parameter order:
         # sorted RETURNING makes SQLite insert one row per statement.
+        rows = [_partner_values(p) for p in new]
         returning = insert(partners).returning(partners.c.id, partners.c.name_key)
-        result = await self.conn.execute(returning, [_partner_values(p) for p in new])
-        by_key = {row.name_key: row.id for row in result}
+        by_key = {row.name_key: row.id for row in await self.conn.execute(returning, rows)}
         if len(by_key) != len(new):
             raise ValueError("an import's partners must have distinct name keys")
-        ids = [by_key[p.key] for p in new]
+        ids = [by_key[row["name_key"]] for row in rows]
         people = [
             {
                 "partner_id": pid,
@@ -272,8 +273,12 @@ class Partners:
         ]
         if people:
             await self.conn.execute(insert(contacts), people)
-        links = [{"network_id": network_id, "partner_id": pid} for pid in ids]
-        await self.conn.execute(insert(network_partners), links)
+        for start in range(0, len(ids), ID_BATCH):
+            added = rows_by_id(partners, ids[start : start + ID_BATCH])
+            links = select(literal(network_id, Integer), added.c.id)
+            await self.conn.execute(
+                insert(network_partners).from_select(["network_id", "partner_id"], links)
+            )
         return ids
 
 
