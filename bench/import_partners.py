@@ -11,8 +11,8 @@
   stores: the partners, then their ids read back, their contacts, list entries
   and audit entries, each table one ``executemany`` of ready tuples.
 
-Each repeat uses a fresh copy of a migrated SQLite file, the two methods
-alternating (the order flips every repeat).
+Each repeat uses a fresh copy of a migrated SQLite file for each of the three,
+their order rotating every repeat.
 Targets: ours ≤ 3x bare, and the whole import under 10 s.
 
 Run: ``python -m bench.import_partners [--quick] [--repeats N]``.

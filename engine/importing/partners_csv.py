@@ -183,9 +183,9 @@ class Row:
     line: int
     cells: Mapping[str, str]
     partner: Partner | None
-    problems: tuple[Problem, ...] = ()
-    key: str = ""
+    key: str
     """The normalised name, which duplicate detection compares."""
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,8 +398,8 @@ def row_of(line: int, cells: Mapping[str, str]) -> Row:
         problems.extend(Problem(m, field=_column_of(f)) for f, m in exc.errors.items())
     key = name_key(partner.name)
     if problems:
-        return Row(line, cells, None, tuple(problems), key)
-    return Row(line, cells, partner, key=key)
+        return Row(line, cells, None, key, tuple(problems))
+    return Row(line, cells, partner, key)
 
 
 def _nfkc(value: str) -> str:
@@ -445,7 +445,7 @@ def _mark_duplicates(rows: list[Row]) -> Iterator[Row]:
         key = row.key
         if key and key in first_line:
             duplicate = Problem(DUPLICATE, {"line": str(first_line[key])}, field="name")
-            yield Row(row.line, row.cells, None, (*row.problems, duplicate), key)
+            yield Row(row.line, row.cells, None, key, (*row.problems, duplicate))
             continue
         if key:
             first_line[key] = row.line
